@@ -1,0 +1,43 @@
+package io.dataflux.testing;
+
+import java.util.Properties;
+
+import io.dataflux.DataFluxApplication;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+
+/**
+ * Base of tests that run DataFlux as Camel Main runs it (application.properties, the route files, the beans), pointed
+ * at the real servers the test class names with {@link RealServers}, plus any overrides the test adds.
+ */
+public abstract class DataFluxCamelTest extends CamelMainTestSupport {
+
+    @Override
+    protected Class<?> getMainClass() {
+        return DataFluxApplication.class;
+    }
+
+    /** Test classes define their own routes; the package scan must not pick up those of other test classes. */
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.setJavaRoutesExcludePattern("**/*Test*");
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration configuration) {
+        super.configureContext(configuration);
+        Properties overrides = new Properties();
+        RealServers servers = getClass().getAnnotation(RealServers.class);
+        if (servers != null) {
+            overrides.putAll(TestServers.camelProperties(servers.value()));
+        }
+        overrides.putAll(testProperties());
+        configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
+    }
+
+    /** Extra property overrides for this test class. */
+    protected Properties testProperties() {
+        return new Properties();
+    }
+}

@@ -1,0 +1,127 @@
+package io.dataflux.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A single-node Kafka 3.9.1 KRaft broker (broker and controller in one) inside the test JVM, on 127.0.0.1.
+ * 3.9.1 on purpose: it matches the kafka-clients camel-kafka 4.17 brings; a 4.x broker in the same JVM breaks it.
+ */
+public final class KafkaTestServer implements TestServer {
+
+    private final KafkaRaftServer server;
+    private final Path dir;
+    private final int port;
+    private final Duration startupTime;
+
+    private KafkaTestServer(KafkaRaftServer server, Path dir, int port, Duration startupTime) {
+        this.server = server;
+        this.dir = dir;
+        this.port = port;
+        this.startupTime = startupTime;
+    }
+
+    static KafkaTestServer start() throws Exception {
+        long began = System.nanoTime();
+        Path dir = Files.createTempDirectory("dataflux-kafka-");
+        int port = Network.freePort();
+        int controllerPort = Network.freePort();
+
+        Properties config = new Properties();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", "1");
+        config.put("controller.quorum.voters", "1@" + Network.HOST + ":" + controllerPort);
+        config.put("listeners", "PLAINTEXT://" + Network.HOST + ":" + port + ",CONTROLLER://" + Network.HOST + ":" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + Network.HOST + ":" + port);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", dir.resolve("logs").toString());
+        // one node: every replication factor is 1, and small internal topics start faster
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "4");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "4");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("auto.create.topics.enable", "true");
+        config.put("num.partitions", "1");
+
+        Path configFile = dir.resolve("server.properties");
+        try (Writer writer = Files.newBufferedWriter(configFile)) {
+            config.store(writer, "DataFlux test broker");
+        }
+        ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
+        int formatted = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+                configFile.toString()}, new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
+        if (formatted != 0) {
+            throw new IllegalStateException("kafka storage format failed: " + formatOutput.toString(StandardCharsets.UTF_8));
+        }
+
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+        server.startup();
+        try {
+            awaitBroker(port);
+        } catch (Exception e) {
+            server.shutdown();
+            throw e;
+        }
+        return new KafkaTestServer(server, dir, port, Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    public String bootstrapServers() {
+        return Network.HOST + ":" + port;
+    }
+
+    @Override
+    public String description() {
+        return "Kafka 3.9.1 KRaft (in-process) on " + bootstrapServers();
+    }
+
+    @Override
+    public Map<String, String> camelProperties() {
+        return Map.of("dataflux.kafka.brokers", bootstrapServers());
+    }
+
+    @Override
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        TempDirs.delete(dir);
+    }
+
+    /** The broker is ready once it has registered with the controller and the cluster lists it. */
+    private static void awaitBroker(int port) throws InterruptedException {
+        Map<String, Object> adminConfig = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Network.HOST + ":" + port,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(adminConfig)) {
+            Readiness.await("kafka broker on port " + port, Duration.ofSeconds(60), null, () -> {
+                try {
+                    return !admin.describeCluster().nodes().get().isEmpty();
+                } catch (Exception notYet) {
+                    return false;
+                }
+            });
+        }
+    }
+}

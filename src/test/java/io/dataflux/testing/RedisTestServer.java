@@ -1,0 +1,102 @@
+package io.dataflux.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import redis.embedded.core.ExecutableProvider;
+
+/** A real redis-server on 127.0.0.1 with persistence off, in a temporary directory. */
+public final class RedisTestServer implements TestServer {
+
+    private final ExternalProcess process;
+    private final Path dir;
+    private final int port;
+    private final String binary;
+    private final Duration startupTime;
+
+    private RedisTestServer(ExternalProcess process, Path dir, int port, String binary, Duration startupTime) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+        this.binary = binary;
+        this.startupTime = startupTime;
+    }
+
+    static RedisTestServer start(ServerSource source) throws Exception {
+        long began = System.nanoTime();
+        Optional<Path> system = source == ServerSource.SYSTEM ? ServerSource.findExecutable("redis-server") : Optional.empty();
+        Path executable = system.isPresent() ? system.get() : ExecutableProvider.newJarResourceProvider().get().toPath();
+        String binary = executable + (system.isPresent() ? " (system)" : " (bundled by embedded-redis)");
+
+        Path dir = Files.createTempDirectory("dataflux-redis-");
+        int port = Network.freePort();
+        ExternalProcess process = ExternalProcess.start("redis-server", List.of(executable.toString(),
+                "--port", Integer.toString(port), "--bind", Network.HOST, "--protected-mode", "yes",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()), dir.resolve("redis.log"), Map.of());
+        try {
+            Readiness.await("redis-server on port " + port, Duration.ofSeconds(20), process, () -> ping(port));
+        } catch (Exception e) {
+            process.close();
+            throw e;
+        }
+        return new RedisTestServer(process, dir, port, binary, Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    public String host() {
+        return Network.HOST;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String description() {
+        return "Redis " + binary + " on " + host() + ":" + port;
+    }
+
+    @Override
+    public Map<String, String> camelProperties() {
+        return Map.of("dataflux.redis.host", host(), "dataflux.redis.port", Integer.toString(port));
+    }
+
+    @Override
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    @Override
+    public long peakRssKb() {
+        return process.peakRssKb();
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.close();
+        TempDirs.delete(dir);
+    }
+
+    /** PING in RESP, answered by +PONG once the server accepts commands. */
+    private static boolean ping(int port) {
+        try (Socket socket = new Socket(Network.HOST, port)) {
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = in.readNBytes(7);
+            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

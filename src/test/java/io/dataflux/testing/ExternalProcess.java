@@ -38,13 +38,19 @@ final class ExternalProcess implements AutoCloseable {
     /** Starts {@code command} with its output in {@code log}; extra environment variables are added to the server's. */
     static ExternalProcess start(String name, List<String> command, Path log, Map<String, String> environment)
             throws IOException {
+        return start(name, command, log, environment, ProcessHandle.current().pid());
+    }
+
+    /** As above, with the server watching {@code parentPid} instead of this JVM. */
+    static ExternalProcess start(String name, List<String> command, Path log, Map<String, String> environment,
+            long parentPid) throws IOException {
         List<String> wrapped = new ArrayList<>(List.of("bash", "-c", WATCHDOG, "watchdog"));
         wrapped.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(wrapped)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
-        builder.environment().put("DATAFLUX_TEST_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        builder.environment().put("DATAFLUX_TEST_PARENT_PID", Long.toString(parentPid));
         return new ExternalProcess(name, builder.start(), log);
     }
 
@@ -71,6 +77,11 @@ final class ExternalProcess implements AutoCloseable {
     /** The last lines the server printed, for error messages. */
     String logTail() {
         return tail(log);
+    }
+
+    /** The server process itself (the watchdog's child), while it runs. */
+    java.util.Optional<ProcessHandle> server() {
+        return watchdog.children().findFirst();
     }
 
     /** The server's resident set size in kilobytes (VmHWM: its peak), or -1 if it is gone. */

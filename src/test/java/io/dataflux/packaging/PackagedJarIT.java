@@ -1,0 +1,74 @@
+package io.dataflux.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar runs on its own: started with {@code java -jar} from an unrelated directory, it loads the
+ * application.properties and route files it carries, takes an override from the environment, and stops gracefully on
+ * SIGTERM.
+ */
+class PackagedJarIT {
+
+    @Test
+    void jarRunsTheRoutesItCarriesAndStopsOnSigterm(@TempDir Path workingDir) throws Exception {
+        Path jar = Path.of(System.getProperty("dataflux.jar", "target/dataflux.jar")).toAbsolutePath();
+        assertThat(jar).exists();
+
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString())
+                .directory(workingDir.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("DATAFLUX_HEARTBEAT_PERIOD", "200");
+        Process process = builder.start();
+
+        List<String> output = new CopyOnWriteArrayList<>();
+        CountDownLatch secondTickOrExit = new CountDownLatch(1);
+        Thread reader = new Thread(() -> readLines(process, output, secondTickOrExit), "jar-output");
+        reader.start();
+        try {
+            secondTickOrExit.await(60, TimeUnit.SECONDS);
+            assertThat(output).as("heartbeat ticks from the packaged routes, output:%n%s", String.join("\n", output))
+                    .anyMatch(line -> line.contains("dataflux alive: tick 2 "));
+        } finally {
+            process.toHandle().destroy(); // SIGTERM, as Kubernetes sends it (Process.destroy would also close our pipe)
+        }
+        assertThat(process.waitFor(45, TimeUnit.SECONDS)).as("graceful stop within the shutdown timeout").isTrue();
+        reader.join(5000);
+
+        // SIGTERM ends the JVM with 128 + 15 once Camel has shut down through its shutdown hook
+        assertThat(process.exitValue()).isIn(0, 143);
+        assertThat(output).anyMatch(line -> line.matches(".*Apache Camel .* \\(dataflux\\) shutdown.*"));
+        assertThat(Files.list(workingDir)).as("the jar needs nothing from its working directory").isEmpty();
+    }
+
+    private static void readLines(Process process, List<String> output, CountDownLatch secondTickOrExit) {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                output.add(line);
+                if (line.contains("dataflux alive: tick 2 ")) {
+                    secondTickOrExit.countDown();
+                }
+            }
+        } catch (IOException e) {
+            output.add("(output closed: " + e.getMessage() + ")");
+        } finally {
+            secondTickOrExit.countDown();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.dataflux.enrich;
+
+import static io.dataflux.enrich.PostParserTest.assertRejected;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PostCleanerTest {
+
+    private final PostCleaner cleaner = new PostCleaner();
+
+    private static Map<String, Object> post(String title, String body) {
+        Map<String, Object> post = new LinkedHashMap<>();
+        post.put("id", "p-1");
+        post.put("title", title);
+        post.put("body", body);
+        return post;
+    }
+
+    @Test
+    void turnsHtmlIntoTextDroppingScriptsAndDecodingEntities() {
+        Map<String, Object> post = post("Caf&eacute; &amp; <b>bar</b>",
+                "<p>Hello&nbsp;<i>world</i></p><script>alert('x')</script><style>p{}</style><p>Tom &lt;3 Jerry</p>");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("title")).isEqualTo("Café & bar");
+        assertThat(post.get("body")).isEqualTo("Hello world Tom <3 Jerry");
+    }
+
+    @Test
+    void normalisesUnicodeToNfcAndRemovesInvisibleCharacters() {
+        // "e" + combining acute accent, a zero-width space, a right-to-left override and a bell character
+        Map<String, Object> post = post(null, "Cafe\u0301\u200B ok\u202E \u0007done");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("body")).isEqualTo("Caf\u00e9 ok done");
+    }
+
+    @Test
+    void collapsesAllKindsOfWhitespace() {
+        Map<String, Object> post = post("  a \t\n b\u3000c\u00A0 ", "<p>line one</p>\n\n<p>line\ttwo</p>");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("title")).isEqualTo("a b c");
+        assertThat(post.get("body")).isEqualTo("line one line two");
+    }
+
+    @Test
+    void keepsHttpLinksOfAnchorsOnceEachAndDropsOtherSchemes() {
+        Map<String, Object> post = post("t", "<a href='https://a.example/x'>a</a> <a href=\"javascript:alert(1)\">b</a>"
+                + " <a href='https://a.example/x'>again</a> <a href='http://b.example'>c</a> <a href='/relative'>d</a>");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("links")).isEqualTo(List.of("https://a.example/x", "http://b.example"));
+        assertThat(post.get("body")).isEqualTo("a b again c d");
+    }
+
+    @Test
+    void keepsEmojiAndCjkText() {
+        Map<String, Object> post = post("東京 🚀", "<p>こんにちは 世界 👋🏽</p>");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("title")).isEqualTo("東京 🚀");
+        assertThat(post.get("body")).isEqualTo("こんにちは 世界 👋🏽");
+    }
+
+    @Test
+    void refusesTextFieldsOfTheWrongType() {
+        Map<String, Object> post = post("t", "b");
+        post.put("body", 12);
+
+        assertRejected(() -> cleaner.clean(post), RejectReason.WRONG_TYPE, "'body' must be a string, not a number");
+    }
+}

@@ -1,0 +1,68 @@
+package io.dataflux.enrich;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class PostParserTest {
+
+    private final PostParser parser = new PostParser();
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void parsesAnObjectKeepingFieldOrderTypesAndUnknownFields() {
+        Map<String, Object> post = parser.parse(utf8(
+                "{\"id\":\"p-1\",\"score\":42,\"tags\":[\"a\"],\"meta\":{\"lang\":\"日本語\"},\"pinned\":false}"));
+
+        assertThat(post).containsExactly(
+                Map.entry("id", "p-1"),
+                Map.entry("score", 42),
+                Map.entry("tags", List.of("a")),
+                Map.entry("meta", Map.of("lang", "日本語")),
+                Map.entry("pinned", false));
+    }
+
+    @Test
+    void refusesInvalidUtf8WithTheOffset() {
+        byte[] raw = {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertRejected(() -> parser.parse(raw), RejectReason.INVALID_UTF8, "offset 7");
+    }
+
+    @Test
+    void refusesBrokenJsonTrailingGarbageAndDuplicateKeys() {
+        assertRejected(() -> parser.parse(utf8("{\"id\":\"p-1\"")), RejectReason.MALFORMED_JSON, "line 1");
+        assertRejected(() -> parser.parse(utf8("{\"id\":\"p-1\"} {}")), RejectReason.MALFORMED_JSON, "Trailing token");
+        assertRejected(() -> parser.parse(utf8("{\"id\":\"a\",\"id\":\"b\"}")), RejectReason.MALFORMED_JSON, "Duplicate field");
+        assertRejected(() -> parser.parse(new byte[0]), RejectReason.MALFORMED_JSON, "empty record");
+        assertRejected(() -> parser.parse(null), RejectReason.MALFORMED_JSON, "empty record");
+    }
+
+    @Test
+    void refusesJsonThatIsNotAnObject() {
+        assertRejected(() -> parser.parse(utf8("[1,2]")), RejectReason.NOT_AN_OBJECT, "not array");
+        assertRejected(() -> parser.parse(utf8("\"text\"")), RejectReason.NOT_AN_OBJECT, "not string");
+    }
+
+    @Test
+    void refusesOversizedRecordsBeforeParsingThem() {
+        parser.setMaxRecordBytes(100);
+        byte[] large = utf8("{\"id\":\"p-1\",\"body\":\"" + "x".repeat(200) + "\"}");
+
+        assertRejected(() -> parser.parse(large), RejectReason.TOO_LARGE, "limit of 100");
+    }
+
+    static void assertRejected(ThrowingCallable call, RejectReason reason, String messagePart) {
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(RejectedRecordException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageContaining(messagePart);
+    }
+}

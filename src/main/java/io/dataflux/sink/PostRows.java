@@ -1,0 +1,88 @@
+package io.dataflux.sink;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflux.enrich.PostFields;
+
+/**
+ * Turns enriched posts into the bound parameters of {@code sql/upsert-posts.sql}: one row per business key (posts
+ * repeated inside a batch are merged first, later fields winning), lists and nested objects as JSON, the input fields
+ * that have no column kept together in {@code extra}, and {@code created_at} in UTC.
+ */
+public final class PostRows {
+
+    /** The author profile the enricher attaches; it has a JSON column of its own. */
+    public static final String AUTHOR = "author";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter UTC_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final Set<String> COLUMNS = Set.of(PostFields.ID, PostFields.THREAD_ID, PostFields.AUTHOR_ID,
+            PostFields.TITLE, PostFields.BODY, PostFields.URL, PostFields.CREATED_AT, PostFields.HASHTAGS,
+            PostFields.MENTIONS, PostFields.LINKS, PostFields.WORD_COUNT, PostFields.CONTENT_HASH, AUTHOR);
+
+    private PostRows() {
+    }
+
+    /** Posts with the same id merged into one, in the order each id was first seen. */
+    public static List<Map<String, Object>> mergeByKey(List<Map<String, Object>> posts) {
+        Map<Object, Map<String, Object>> merged = new LinkedHashMap<>();
+        for (Map<String, Object> post : posts) {
+            merged.computeIfAbsent(post.get(PostFields.ID), id -> new LinkedHashMap<>()).putAll(post);
+        }
+        return new ArrayList<>(merged.values());
+    }
+
+    /** The parameters of one row; {@code sourceId} is the Redis entry the post came from (may be null). */
+    public static Map<String, Object> toRow(Map<String, Object> post, String sourceId) {
+        Map<String, Object> row = new HashMap<>();
+        row.put(PostFields.ID, post.get(PostFields.ID));
+        row.put(PostFields.THREAD_ID, post.get(PostFields.THREAD_ID));
+        row.put(PostFields.AUTHOR_ID, post.get(PostFields.AUTHOR_ID));
+        row.put(PostFields.TITLE, post.get(PostFields.TITLE));
+        row.put(PostFields.BODY, post.get(PostFields.BODY));
+        row.put(PostFields.URL, post.get(PostFields.URL));
+        row.put(PostFields.CREATED_AT, utc((String) post.get(PostFields.CREATED_AT)));
+        row.put(PostFields.HASHTAGS, json(post.getOrDefault(PostFields.HASHTAGS, List.of())));
+        row.put(PostFields.MENTIONS, json(post.getOrDefault(PostFields.MENTIONS, List.of())));
+        row.put(PostFields.LINKS, json(post.getOrDefault(PostFields.LINKS, List.of())));
+        row.put(PostFields.WORD_COUNT, post.get(PostFields.WORD_COUNT));
+        row.put(PostFields.CONTENT_HASH, post.get(PostFields.CONTENT_HASH));
+        row.put(AUTHOR, post.get(AUTHOR) == null ? null : json(post.get(AUTHOR)));
+        row.put("extra", extra(post));
+        row.put("source_id", sourceId);
+        return row;
+    }
+
+    private static String extra(Map<String, Object> post) {
+        Map<String, Object> extra = new LinkedHashMap<>(post);
+        extra.keySet().removeAll(COLUMNS);
+        return extra.isEmpty() ? null : json(extra);
+    }
+
+    /**
+     * The UTC wall-clock time as DATETIME(3) text. Text, not a Timestamp: Connector/J takes MariaDB's "5.5.5-" version
+     * prefix for a server without fractional seconds and would drop the milliseconds.
+     */
+    private static String utc(String isoTimestamp) {
+        return isoTimestamp == null ? null
+                : UTC_DATETIME.format(OffsetDateTime.parse(isoTimestamp).withOffsetSameInstant(ZoneOffset.UTC));
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.dataflux.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.dataflux.enrich.PostCleaner;
+import io.dataflux.enrich.PostDeriver;
+import io.dataflux.testing.DataFluxCamelTest;
+import io.dataflux.testing.RealServers;
+import io.dataflux.testing.ServerKind;
+import io.dataflux.testing.TestServers;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MySQL sink's statement on the real MariaDB: Flyway creates the schema, one camel-sql batch upserts a batch of
+ * posts on the business key, repeated keys inside the batch are merged first, and fields without a column are kept.
+ */
+@RealServers(ServerKind.MARIADB)
+class PostUpsertTest extends DataFluxCamelTest {
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void migrate() {
+        Flyway.configure()
+                .dataSource(TestServers.mariaDb().jdbcUrl(), TestServers.mariaDb().username(), TestServers.mariaDb().password())
+                .load()
+                .migrate();
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:upsert").routeId("test-upsert-posts")
+                        .process(exchange -> {
+                            @SuppressWarnings("unchecked")
+                            List<Map<String, Object>> posts = exchange.getIn().getBody(List.class);
+                            List<Map<String, Object>> rows = new ArrayList<>();
+                            PostRows.mergeByKey(posts).forEach(post -> rows.add(PostRows.toRow(post, "1-" + rows.size())));
+                            exchange.getIn().setBody(rows);
+                        })
+                        .to("sql:classpath:sql/upsert-posts.sql?batch=true&dataSource=#dataSource");
+                from("direct:select").routeId("test-select-posts")
+                        .to("sql:SELECT id, title, body, hashtags, extra, created_at, word_count FROM posts"
+                            + " WHERE id LIKE :#prefix ORDER BY id?dataSource=#dataSource");
+            }
+        };
+    }
+
+    private Map<String, Object> post(String id, String title, String body) {
+        Map<String, Object> post = new LinkedHashMap<>();
+        post.put("id", run + "-" + id);
+        post.put("author_id", "u-1");
+        post.put("title", title);
+        post.put("body", body);
+        post.put("created_at", "2026-11-24T12:00:00.250+02:00");
+        post.put("lang", "fr");
+        new PostCleaner().clean(post);
+        new PostDeriver().derive(post);
+        return post;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> rows() {
+        return template.requestBodyAndHeader("direct:select", null, "prefix", run + "-%", List.class);
+    }
+
+    @Test
+    void upsertsABatchMergingRepeatedKeysAndKeepingExtraFields() {
+        template.sendBody("direct:upsert", List.of(
+                post("a", "First", "<p>hello #camel</p>"),
+                post("b", "Second", "<p>bonjour</p>"),
+                post("a", "First, edited", "<p>hello again #camel #kafka</p>")));
+
+        List<Map<String, Object>> rows = rows();
+        assertThat(rows).hasSize(2);
+        Map<String, Object> a = rows.get(0);
+        assertThat(a.get("title")).isEqualTo("First, edited");
+        assertThat(a.get("body")).isEqualTo("hello again #camel #kafka");
+        assertThat(a.get("hashtags")).isEqualTo("[\"camel\",\"kafka\"]");
+        assertThat(a.get("extra")).isEqualTo("{\"lang\":\"fr\"}");
+        assertThat(a.get("created_at")).as("12:00:00.250+02:00 in UTC, milliseconds kept")
+                .isEqualTo(LocalDateTime.of(2026, 11, 24, 10, 0, 0, 250_000_000));
+        assertThat(a.get("word_count")).isEqualTo(6);
+    }
+
+    @Test
+    void upsertingAgainUpdatesInPlaceWithoutDuplicates() {
+        template.sendBody("direct:upsert", List.of(post("c", "Old", "old text")));
+        template.sendBody("direct:upsert", List.of(post("c", "New", "new text 東京"), post("d", "Other", "x")));
+
+        List<Map<String, Object>> rows = rows();
+        assertThat(rows).extracting(row -> row.get("title")).containsExactly("New", "Other");
+        assertThat(rows.get(0).get("body")).isEqualTo("new text 東京");
+    }
+}

@@ -12,12 +12,11 @@ import java.util.UUID;
 import io.dataflux.enrich.PostCleaner;
 import io.dataflux.enrich.PostDeriver;
 import io.dataflux.testing.DataFluxCamelTest;
+import io.dataflux.testing.MySqlSchema;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
-import io.dataflux.testing.TestServers;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +31,7 @@ class PostUpsertTest extends DataFluxCamelTest {
 
     @BeforeAll
     static void migrate() {
-        Flyway.configure()
-                .dataSource(TestServers.mariaDb().jdbcUrl(), TestServers.mariaDb().username(), TestServers.mariaDb().password())
-                .load()
-                .migrate();
+        MySqlSchema.migrate();
     }
 
     @Override

@@ -1,0 +1,48 @@
+package io.dataflux.pipeline;
+
+import java.util.Map;
+
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+/**
+ * Re-assembles the batch the enrich route split into records. A record that was dead-lettered is counted as such; any
+ * other failure (an outage while enriching, a dead letter that could not be written) fails the whole batch, so that it
+ * stays pending in Redis and is retried: nothing is swallowed.
+ */
+public final class EnrichedBatchAggregation implements AggregationStrategy {
+
+    /** Set on a record's exchange by the dead-letter route once the record is safely written there. */
+    public static final String DEAD_LETTERED = "dataflux.deadLettered";
+    /** The Redis entry id of the record an exchange carries. */
+    public static final String SOURCE_ID = "dataflux.sourceId";
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+        Exchange result = oldExchange == null ? newExchange : oldExchange;
+        EnrichedBatch batch = result.getProperty(EnrichedBatch.class.getName(), EnrichedBatch.class);
+        if (batch == null) {
+            batch = new EnrichedBatch();
+            result.setProperty(EnrichedBatch.class.getName(), batch);
+        }
+        Exception failure = newExchange.getException();
+        if (failure != null) {
+            result.setException(failure);
+        } else if (newExchange.getProperty(DEAD_LETTERED, false, Boolean.class)) {
+            batch.addDeadLettered(newExchange.getProperty(SOURCE_ID, String.class));
+        } else {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> post = newExchange.getMessage().getBody(Map.class);
+            batch.add(new EnrichedPost(newExchange.getProperty(SOURCE_ID, String.class), post));
+        }
+        return result;
+    }
+
+    /** The batch becomes the body once every record is in. */
+    @Override
+    public void onCompletion(Exchange exchange, Exchange inputExchange) {
+        EnrichedBatch batch = exchange.getProperty(EnrichedBatch.class.getName(), EnrichedBatch.class);
+        exchange.getMessage().setBody(batch == null ? new EnrichedBatch() : batch);
+        exchange.removeProperty(EnrichedBatch.class.getName());
+    }
+}

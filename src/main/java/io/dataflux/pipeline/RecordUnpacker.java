@@ -1,0 +1,23 @@
+package io.dataflux.pipeline;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Processor;
+
+/**
+ * First step for each record of a split batch: the record's bytes become the body, its source id and the record
+ * itself go to exchange properties, where the aggregation and the dead letter find them whatever the body has become.
+ */
+public final class RecordUnpacker implements Processor {
+
+    /** The {@link SourceRecord} an exchange carries, kept for the dead letter. */
+    public static final String RECORD = "dataflux.record";
+
+    @Override
+    public void process(Exchange exchange) throws InvalidPayloadException {
+        SourceRecord record = exchange.getIn().getMandatoryBody(SourceRecord.class);
+        exchange.setProperty(RECORD, record);
+        exchange.setProperty(EnrichedBatchAggregation.SOURCE_ID, record.sourceId());
+        exchange.getIn().setBody(record.payload());
+    }
+}

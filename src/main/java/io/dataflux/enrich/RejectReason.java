@@ -15,5 +15,7 @@ public enum RejectReason {
     /** A field holds a value of the wrong JSON type. */
     WRONG_TYPE,
     /** A field has the right type but an unacceptable value (too long, bad format). */
-    INVALID_VALUE
+    INVALID_VALUE,
+    /** A sink refused the record for its content (e.g. MySQL rejected the row), while it accepted the rest of the batch. */
+    REJECTED_BY_SINK
 }

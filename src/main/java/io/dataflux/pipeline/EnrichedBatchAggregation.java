@@ -33,7 +33,7 @@ public final class EnrichedBatchAggregation implements AggregationStrategy {
         } else {
             @SuppressWarnings("unchecked")
             Map<String, Object> post = newExchange.getMessage().getBody(Map.class);
-            batch.add(new EnrichedPost(newExchange.getProperty(SOURCE_ID, String.class), post));
+            batch.add(new EnrichedPost(newExchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class), post));
         }
         return result;
     }

@@ -3,10 +3,15 @@ package io.dataflux.pipeline;
 import java.util.Map;
 
 /**
- * A post that passed every enricher, with the Redis entry it came from.
+ * A post that passed every enricher, with the record it came from (whose bytes a sink that rejects the post
+ * dead-letters).
  *
- * @param sourceId the Redis entry id
- * @param post     the cleaned, derived and validated post
+ * @param source the record as read from Redis
+ * @param post   the cleaned, derived and validated post
  */
-public record EnrichedPost(String sourceId, Map<String, Object> post) {
+public record EnrichedPost(SourceRecord source, Map<String, Object> post) {
+
+    public String sourceId() {
+        return source.sourceId();
+    }
 }

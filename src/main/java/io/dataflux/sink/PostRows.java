@@ -3,7 +3,6 @@ package io.dataflux.sink;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.enrich.PostFields;
 
 /**
- * Turns enriched posts into the bound parameters of {@code sql/upsert-posts.sql}: one row per business key (posts
- * repeated inside a batch are merged first, later fields winning), lists and nested objects as JSON, the input fields
- * that have no column kept together in {@code extra}, and {@code created_at} in UTC.
+ * Turns an enriched post into the bound parameters of {@code sql/upsert-posts.sql}: lists and nested objects as JSON,
+ * the input fields that have no column kept together in {@code extra}, and {@code created_at} in UTC.
  */
 public final class PostRows {
 
@@ -31,15 +29,6 @@ public final class PostRows {
             PostFields.MENTIONS, PostFields.LINKS, PostFields.WORD_COUNT, PostFields.CONTENT_HASH, AUTHOR);
 
     private PostRows() {
-    }
-
-    /** Posts with the same id merged into one, in the order each id was first seen. */
-    public static List<Map<String, Object>> mergeByKey(List<Map<String, Object>> posts) {
-        Map<Object, Map<String, Object>> merged = new LinkedHashMap<>();
-        for (Map<String, Object> post : posts) {
-            merged.computeIfAbsent(post.get(PostFields.ID), id -> new LinkedHashMap<>()).putAll(post);
-        }
-        return new ArrayList<>(merged.values());
     }
 
     /** The parameters of one row; {@code sourceId} is the Redis entry the post came from (may be null). */

@@ -3,14 +3,12 @@ package io.dataflux.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.dataflux.enrich.PostCleaner;
-import io.dataflux.enrich.PostDeriver;
+import io.dataflux.pipeline.SourceRecord;
 import io.dataflux.testing.DataFluxCamelTest;
 import io.dataflux.testing.MySqlSchema;
 import io.dataflux.testing.RealServers;
@@ -21,8 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The MySQL sink's statement on the real MariaDB: Flyway creates the schema, one camel-sql batch upserts a batch of
- * posts on the business key, repeated keys inside the batch are merged first, and fields without a column are kept.
+ * The MySQL sink route on the real MariaDB: Flyway creates the schema, one camel-sql batch upserts a batch of posts on
+ * the business key, repeated keys inside the batch are merged first, fields without a column are kept in extra, and
+ * created_at is stored in UTC with its milliseconds.
  */
 @RealServers(ServerKind.MARIADB)
 class PostUpsertTest extends DataFluxCamelTest {
@@ -40,14 +39,8 @@ class PostUpsertTest extends DataFluxCamelTest {
             @Override
             public void configure() {
                 from("direct:upsert").routeId("test-upsert-posts")
-                        .process(exchange -> {
-                            @SuppressWarnings("unchecked")
-                            List<Map<String, Object>> posts = exchange.getIn().getBody(List.class);
-                            List<Map<String, Object>> rows = new ArrayList<>();
-                            PostRows.mergeByKey(posts).forEach(post -> rows.add(PostRows.toRow(post, "1-" + rows.size())));
-                            exchange.getIn().setBody(rows);
-                        })
-                        .to("sql:classpath:sql/upsert-posts.sql?batch=true&dataSource=#dataSource");
+                        .to("direct:enrich")
+                        .to("direct:sink-mysql");
                 from("direct:select").routeId("test-select-posts")
                         .to("sql:SELECT id, title, body, hashtags, extra, created_at, word_count FROM posts"
                             + " WHERE id LIKE :#prefix ORDER BY id?dataSource=#dataSource");
@@ -55,17 +48,13 @@ class PostUpsertTest extends DataFluxCamelTest {
         };
     }
 
-    private Map<String, Object> post(String id, String title, String body) {
-        Map<String, Object> post = new LinkedHashMap<>();
-        post.put("id", run + "-" + id);
-        post.put("author_id", "u-1");
-        post.put("title", title);
-        post.put("body", body);
-        post.put("created_at", "2026-11-24T12:00:00.250+02:00");
-        post.put("lang", "fr");
-        new PostCleaner().clean(post);
-        new PostDeriver().derive(post);
-        return post;
+    private int sequence;
+
+    /** A record as the crawler writes it, with a field that has no column of its own. */
+    private SourceRecord post(String id, String title, String body) {
+        String json = "{\"id\":\"" + run + "-" + id + "\",\"author_id\":\"u-1\",\"title\":\"" + title
+                + "\",\"body\":\"" + body + "\",\"created_at\":\"2026-11-24T12:00:00.250+02:00\",\"lang\":\"fr\"}";
+        return new SourceRecord(run + "-" + sequence++, json.getBytes(StandardCharsets.UTF_8));
     }
 
     @SuppressWarnings("unchecked")

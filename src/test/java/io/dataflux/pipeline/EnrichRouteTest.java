@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * MariaDB: good records come out enriched and in order, every kind of bad record lands in the dead_letter table with
  * its reason and its exact original bytes.
  */
-@RealServers(ServerKind.MARIADB)
+@RealServers({ServerKind.REDIS, ServerKind.MARIADB})
 class EnrichRouteTest extends DataFluxCamelTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * routes/sinks.camel.xml on the real MariaDB and Kafka: a batch is upserted into MySQL in one statement (duplicates
  * merged) and published to Kafka keyed by post id; a row MySQL refuses is dead-lettered while the rest is stored.
  */
-@RealServers({ServerKind.MARIADB, ServerKind.KAFKA})
+@RealServers({ServerKind.REDIS, ServerKind.MARIADB, ServerKind.KAFKA})
 class SinksRouteTest extends DataFluxCamelTest {
 
     /** The Camel context, and so the topic, may outlive one test instance: the topic is the class's. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * the business key, repeated keys inside the batch are merged first, fields without a column are kept in extra, and
  * created_at is stored in UTC with its milliseconds.
  */
-@RealServers(ServerKind.MARIADB)
+@RealServers({ServerKind.REDIS, ServerKind.MARIADB})
 class PostUpsertTest extends DataFluxCamelTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);

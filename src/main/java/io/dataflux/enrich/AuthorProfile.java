@@ -1,0 +1,66 @@
+package io.dataflux.enrich;
+
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Normalises an author profile, whether it came from the Redis hash (all values strings) or from a row of the MySQL
+ * authors table (typed columns), into one shape: author_id, display_name, reputation (a number), location and
+ * joined_at (ISO-8601, UTC). An empty hash or no row gives an empty body: the author is unknown.
+ */
+public final class AuthorProfile implements Processor {
+
+    @Override
+    public void process(Exchange exchange) {
+        Object body = exchange.getIn().getBody();
+        exchange.getIn().setBody(body instanceof Map<?, ?> source && !source.isEmpty() ? normalise(source) : null);
+    }
+
+    static Map<String, Object> normalise(Map<?, ?> source) {
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("author_id", text(source.get("author_id")));
+        profile.put("display_name", text(source.get("display_name")));
+        profile.put("reputation", number(source.get("reputation")));
+        profile.put("location", text(source.get("location")));
+        profile.put("joined_at", timestamp(source.get("joined_at")));
+        return profile;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static Long number(Object value) {
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        try {
+            return value == null || value.toString().isBlank() ? null : Long.valueOf(value.toString().trim());
+        } catch (NumberFormatException notANumber) {
+            return null; // a profile field we cannot read is left out, not a reason to refuse the post
+        }
+    }
+
+    private static String timestamp(Object value) {
+        if (value instanceof LocalDateTime utc) {
+            return utc.atOffset(ZoneOffset.UTC).toString();
+        }
+        if (value instanceof java.sql.Timestamp utc) {
+            return utc.toLocalDateTime().atOffset(ZoneOffset.UTC).toString();
+        }
+        if (value == null || value.toString().isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.toString().trim()).withOffsetSameInstant(ZoneOffset.UTC).toString();
+        } catch (java.time.format.DateTimeParseException notADate) {
+            return null;
+        }
+    }
+}

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -88,11 +87,12 @@ public class HdfsEndpoint extends ScheduledPollEndpoint {
         return FileNaming.sanitizeInstanceId(id);
     }
 
+    /** Like camel-jackson: the configured mapper, else the single one in the registry, else a default one. */
     ObjectMapper objectMapper() {
         if (configuration.getObjectMapper() != null) {
             return configuration.getObjectMapper();
         }
         ObjectMapper registered = CamelContextHelper.findSingleByType(getCamelContext(), ObjectMapper.class);
-        return registered != null ? registered : JsonMapper.builder().findAndAddModules().build();
+        return registered != null ? registered : new ObjectMapper();
     }
 }

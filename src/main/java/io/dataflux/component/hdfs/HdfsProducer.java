@@ -15,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
-import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.DefaultProducer;
@@ -200,7 +199,7 @@ public class HdfsProducer extends DefaultProducer {
         if (!getEndpoint().getComponent().isHealthCheckProducerEnabled()) {
             return;
         }
-        HealthCheckRegistry registry = HealthCheckHelper.getHealthCheckRegistry(getEndpoint().getCamelContext());
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getEndpoint().getCamelContext());
         if (registry != null) {
             healthCheck = new HdfsHealthCheck(getEndpoint(), "producer", () -> fs);
             healthCheck.setCamelContext(getEndpoint().getCamelContext());
@@ -210,7 +209,7 @@ public class HdfsProducer extends DefaultProducer {
 
     private void unregisterHealthCheck() {
         if (healthCheck != null) {
-            HealthCheckHelper.getHealthCheckRegistry(getEndpoint().getCamelContext()).unregister(healthCheck);
+            HealthCheckRegistry.get(getEndpoint().getCamelContext()).unregister(healthCheck);
             healthCheck = null;
         }
     }

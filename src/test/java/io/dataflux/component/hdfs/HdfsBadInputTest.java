@@ -2,9 +2,15 @@ package io.dataflux.component.hdfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
 
 import org.apache.camel.CamelExecutionException;
@@ -41,6 +47,8 @@ class HdfsBadInputTest extends HdfsTestSupport {
                 .hasStackTraceContaining("splitStrategy type 'LINES' is unknown");
         assertThatThrownBy(() -> template.requestBody(hdfs("", "append=true&overwrite=true"), "x"))
                 .hasStackTraceContaining("append=true and overwrite=true contradict each other");
+        assertThatThrownBy(() -> template.requestBody(hdfs("", "compressionCodec=ZSTANDARD"), "x"))
+                .hasStackTraceContaining("compressionCodec=ZSTANDARD cannot be used in this JVM");
         assertThatThrownBy(() -> template.requestBody(hdfs("", "kerberosUsername=dataflux@EXAMPLE.ORG"), "x"))
                 .hasStackTraceContaining("Kerberos needs both kerberosUsername and kerberosKeytabLocation");
         assertThatThrownBy(() -> template.requestBody(
@@ -83,6 +91,32 @@ class HdfsBadInputTest extends HdfsTestSupport {
         } finally {
             ServiceHelper.stopService(down, up);
         }
+    }
+
+    @Test
+    void aFailedWriteKeepsWhatWasSyncedBeforeAndCommitsItWithReasonError() throws Exception {
+        String uri = hdfs("", "rollAge=0&replication=1&instanceId=err");
+        template.requestBody(uri, "synced before");
+        InputStream breaksHalfway = new SequenceInputStream(
+                new ByteArrayInputStream("half a rec".getBytes(StandardCharsets.UTF_8)), new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("source connection reset");
+                    }
+                });
+
+        assertThatThrownBy(() -> template.requestBody(uri, breaksHalfway))
+                .cause().isInstanceOf(IOException.class).hasMessage("source connection reset");
+
+        HdfsEndpoint endpoint = context.getEndpoint(uri, HdfsEndpoint.class);
+        assertThat(endpoint.getMetrics().getRolls(RollReason.ERROR)).isEqualTo(1);
+        assertThat(endpoint.getMetrics().getWriteErrors()).isEqualTo(1);
+        assertThat(names(base)).singleElement().asString().doesNotStartWith("_");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(read(base + "/" + names(base).get(0))).isEqualTo("synced before\n"));
+
+        template.requestBody(uri, "next");
+        assertThat(names(base)).hasSize(2);
     }
 
     private static int closedPort() throws IOException {

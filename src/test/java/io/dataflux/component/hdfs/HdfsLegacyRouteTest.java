@@ -77,6 +77,17 @@ class HdfsLegacyRouteTest extends HdfsTestSupport {
     }
 
     @Test
+    void reachesTheClusterThroughAnHaNameServiceOfNamedNodes() throws Exception {
+        String nameNode = TestServers.hdfs().uri().substring("hdfs://".length());
+        String uri = "hdfs://dataflux-ns" + base + "?namedNodes=" + nameNode + "&rollCount=1&rollAge=0&instanceId=ha";
+
+        String path = template.request(uri, e -> e.getMessage().setBody("via the name service"))
+                .getMessage().getHeader(HdfsConstants.PATH, String.class);
+
+        assertThat(read(path)).isEqualTo("via the name service\n");
+    }
+
+    @Test
     void publishesItsOptionsInTheGeneratedMetadata() throws Exception {
         try (InputStream json = getClass().getResourceAsStream("/META-INF/io/dataflux/component/hdfs/hdfs.json")) {
             JsonNode metadata = new ObjectMapper().readTree(json);

@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -12,7 +11,7 @@ import org.apache.camel.spi.UriPath;
 
 /** The options of an hdfs endpoint. Names known from the old camel-hdfs keep their meaning. */
 @UriParams
-public class HdfsConfiguration implements Cloneable {
+public class HdfsConfiguration {
 
     /** The NameNode's host name, or the name service when namedNodes is set; ignored for fileSystemType=LOCAL. */
     @UriPath
@@ -196,16 +195,6 @@ public class HdfsConfiguration implements Cloneable {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("hdfs: the port in '" + remaining + "' is not a number");
             }
-        }
-    }
-
-    public HdfsConfiguration copy() {
-        try {
-            HdfsConfiguration copy = (HdfsConfiguration) clone();
-            copy.hadoopProperties = new HashMap<>(hadoopProperties);
-            return copy;
-        } catch (CloneNotSupportedException e) {
-            throw new RuntimeCamelException(e);
         }
     }
 

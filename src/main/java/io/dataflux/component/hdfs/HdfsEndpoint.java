@@ -25,6 +25,7 @@ public class HdfsEndpoint extends ScheduledPollEndpoint {
     private HdfsConfiguration configuration;
 
     private final HdfsMetrics metrics = new HdfsMetrics();
+    private FileNaming naming;
 
     public HdfsEndpoint(String uri, HdfsComponent component, HdfsConfiguration configuration) {
         super(uri, component);
@@ -70,6 +71,17 @@ public class HdfsEndpoint extends ScheduledPollEndpoint {
     /** The file system URI and base path, for logs and health details. */
     String location() {
         return HdfsFileSystems.uri(configuration).toString().replaceAll("/$", "") + configuration.getPath();
+    }
+
+    /**
+     * The file names of this endpoint, shared by all its producers (a route and a template may each have one), so
+     * that they draw from one sequence.
+     */
+    synchronized FileNaming naming(String extension) {
+        if (naming == null) {
+            naming = new FileNaming(configuration, instanceId(), extension);
+        }
+        return naming;
     }
 
     String instanceId() {

@@ -60,7 +60,7 @@ public class HdfsProducer extends DefaultProducer {
         String extension = (config.getFileExtension() != null ? config.getFileExtension()
                 : config.getFormat() == WriteFormat.LINES ? ".jsonl" : "")
                 + (codec == null ? "" : codec.getDefaultExtension());
-        FileNaming naming = new FileNaming(config, endpoint.instanceId(), extension);
+        FileNaming naming = endpoint.naming(extension);
         Expression fixedName = ObjectHelper.isEmpty(config.getFileName()) ? null
                 : endpoint.getCamelContext().resolveLanguage("simple").createExpression(config.getFileName());
         encoder = new RecordEncoder(endpoint.objectMapper(), config.getFormat(), config.getDelimiter());

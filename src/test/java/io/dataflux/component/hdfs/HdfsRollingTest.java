@@ -125,6 +125,19 @@ class HdfsRollingTest extends HdfsTestSupport {
                 "{\"id\":\"j-1\",\"tags\":[\"a\",\"b\"]}", "{\"id\":\"p-9\",\"text\":\"naïve café 東京\"}", "");
     }
 
+    @Test
+    void writesRawBytesOrLinesWithAConfiguredDelimiter() throws Exception {
+        template.requestBody(hdfs("/bytes", "format=BYTES&rollCount=3&rollAge=0&instanceId=raw"),
+                List.of("ab", "cd".getBytes(java.nio.charset.StandardCharsets.UTF_8), "ef\n"));
+        assertThat(filesUnder(base + "/bytes")).singleElement().asString().doesNotContain(".jsonl");
+        assertThat(read(filesUnder(base + "/bytes").get(0))).isEqualTo("abcdef\n");
+
+        template.requestBody(hdfs("/crlf", "delimiter=\\r\\n&fileExtension=.csv&rollCount=2&rollAge=0&instanceId=csv"),
+                List.of("a,1", "b,2"));
+        assertThat(filesUnder(base + "/crlf")).singleElement().asString().endsWith(".csv");
+        assertThat(read(filesUnder(base + "/crlf").get(0))).isEqualTo("a,1\r\nb,2\r\n");
+    }
+
     public record Post(String id, String text) {
     }
 }

@@ -105,6 +105,12 @@ public class HdfsProducer extends DefaultProducer {
     public void process(Exchange exchange) throws Exception {
         ensureReady();
         Map<String, Payload> byPartition = payloads(exchange);
+        if (byPartition.isEmpty()) {
+            // an empty batch (e.g. a list body with no records) opens no file
+            exchange.getMessage().setHeader(HdfsConstants.RECORDS, 0L);
+            exchange.getMessage().setHeader(HdfsConstants.PATHS, List.of());
+            return;
+        }
         List<String> paths = new ArrayList<>();
         List<String> committed = new ArrayList<>();
         RollReason rollReason = null;
@@ -138,6 +144,9 @@ public class HdfsProducer extends DefaultProducer {
         if (records == null) {
             InputStream in = encoder.stream(exchange);
             byPartition.put(partitions.resolve(exchange), encoder.streamPayload(in));
+            return byPartition;
+        }
+        if (records.isEmpty()) {
             return byPartition;
         }
         if (!config.isPartitionPerRecord() || !partitions.isPartitioned()) {

@@ -60,6 +60,9 @@ class HdfsRollingTest extends HdfsTestSupport {
     @Test
     void rollsByRecordCountAndCountsTheRecordsOfAListBody() throws Exception {
         String uri = hdfs("", "rollCount=3&rollAge=0&instanceId=count");
+        Exchange empty = template.request(uri, e -> e.getMessage().setBody(List.of()));
+        assertThat(empty.getMessage().getHeader(HdfsConstants.RECORDS)).isEqualTo(0L);
+        assertThat(names(base)).isEmpty();
 
         Exchange list = template.request(uri, e -> e.getMessage().setBody(List.of("a", "b")));
         assertThat(list.getMessage().getHeader(HdfsConstants.RECORDS)).isEqualTo(2L);

@@ -19,7 +19,8 @@ public final class HdfsConstants {
     public static final String RECORDS = "CamelHdfsRecords";
     @Metadata(label = "producer", description = "How many bytes the exchange wrote (after compression).", javaType = "long")
     public static final String BYTES = "CamelHdfsBytes";
-    @Metadata(label = "producer", description = "Set when writing the exchange rolled a file: SIZE or COUNT.",
+    @Metadata(label = "producer", description = "Set when writing the exchange rolled a file: SIZE or COUNT"
+            + " after the write, AGE or IDLE when the open file had expired just before it.",
               javaType = "io.dataflux.component.hdfs.RollReason")
     public static final String ROLL_REASON = "CamelHdfsRollReason";
     @Metadata(label = "producer", description = "The final paths of the files that writing the exchange committed.",

@@ -93,6 +93,14 @@ final class RollingFileWriter {
     }
 
     private Written writeLocked(Partition partition, Exchange exchange, Payload payload) throws IOException {
+        List<Committed> committed = new ArrayList<>(1);
+        // under steady traffic the writers roll an expired file themselves, so the timer is never needed to wait
+        RollReason expired = partition.file == null ? null : expiry(partition.file, now());
+        if (expired != null) {
+            OpenFile old = partition.file;
+            partition.file = null;
+            committed.add(commit(old, expired));
+        }
         if (partition.file == null) {
             partition.file = open(partition.dir, exchange);
         }
@@ -110,20 +118,29 @@ final class RollingFileWriter {
         RollReason reason = config.getRollSize() > 0 && file.size() >= config.getRollSize() ? RollReason.SIZE
                 : config.getRollCount() > 0 && file.records() >= config.getRollCount() ? RollReason.COUNT : null;
         if (reason == null) {
-            return new Written(file.finalPath(), added, payload.records(), List.of());
+            return new Written(file.finalPath(), added, payload.records(), committed);
         }
         partition.file = null;
-        Committed committed = commit(file, reason);
-        return new Written(committed.path(), added, payload.records(), List.of(committed));
+        Committed rolled = commit(file, reason);
+        committed.add(rolled);
+        return new Written(rolled.path(), added, payload.records(), committed);
+    }
+
+    private RollReason expiry(OpenFile file, long now) {
+        if (config.getRollAge() > 0 && now - file.openedAt() >= config.getRollAge()) {
+            return RollReason.AGE;
+        }
+        if (config.getRollIdle() > 0 && now - file.lastWriteAt() >= config.getRollIdle()) {
+            return RollReason.IDLE;
+        }
+        return null;
     }
 
     /** The timer's check: rolls the files open too long or idle too long, and forgets partitions with no open file. */
     void rollExpired() {
         long now = now();
         for (Partition partition : partitions.values()) {
-            if (!partition.lock.tryLock()) {
-                continue; // being written right now: not idle, and the next tick sees its age
-            }
+            partition.lock.lock();
             try {
                 OpenFile file = partition.file;
                 if (file == null) {
@@ -131,8 +148,7 @@ final class RollingFileWriter {
                     partitions.remove(partition.key, partition);
                     continue;
                 }
-                RollReason reason = config.getRollAge() > 0 && now - file.openedAt() >= config.getRollAge() ? RollReason.AGE
-                        : config.getRollIdle() > 0 && now - file.lastWriteAt() >= config.getRollIdle() ? RollReason.IDLE : null;
+                RollReason reason = expiry(file, now);
                 if (reason != null) {
                     partition.file = null;
                     commit(file, reason);

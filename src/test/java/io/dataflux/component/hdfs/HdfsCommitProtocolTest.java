@@ -140,6 +140,39 @@ class HdfsCommitProtocolTest extends HdfsTestSupport {
         assertThat(written).hasSize(4 * perThread).containsExactlyInAnyOrderElementsOf(sent);
     }
 
+    @Test
+    void timedRollsRacingParallelWritesLoseAndSplitNothing() throws Exception {
+        String uri = hdfs("", "rollAge=200&checkIdleInterval=50&instanceId=race");
+        HdfsMetrics metrics = context.getEndpoint(uri, HdfsEndpoint.class).getMetrics();
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            done.add(threads.submit(() -> {
+                // write until the timer has rolled files under the writers' feet a few times
+                for (int i = 0; metrics.getRolls(RollReason.AGE) < 3 && i < 5000; i++) {
+                    String record = "t" + thread + "-r" + i;
+                    template.requestBody(uri, record);
+                    sent.add(record);
+                }
+            }));
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        threads.shutdown();
+        context.stop();
+
+        assertThat(metrics.getRolls(RollReason.AGE)).isGreaterThanOrEqualTo(3);
+        List<String> written = new ArrayList<>();
+        for (String file : filesUnder(base)) {
+            assertThat(file).doesNotContain("/_");
+            written.addAll(List.of(read(file).split("\\n")));
+        }
+        assertThat(written).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
     private Exchange exchange(Object body) {
         Exchange exchange = new DefaultExchange(context);
         exchange.getMessage().setBody(body);

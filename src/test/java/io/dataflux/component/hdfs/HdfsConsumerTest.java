@@ -12,6 +12,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.junit.jupiter.api.Test;
 
 /** The consumer reads complete files back (never in-progress ones) and renames, moves or deletes them after. */
@@ -73,6 +74,23 @@ class HdfsConsumerTest extends HdfsTestSupport {
         assertThat(chunks.getExchanges()).extracting(e -> e.getMessage().getBody(String.class))
                 .containsExactly("0123", "4567", "89");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(filesUnder(base)).containsExactly(base + "/done/raw.bin"));
+    }
+
+    @Test
+    void readsOnlyTheFilesOfTheConfiguredOwner() throws Exception {
+        reader.mkdirs(new org.apache.hadoop.fs.Path(base));
+        try (var out = reader.create(new org.apache.hadoop.fs.Path(base, "mine.jsonl"))) {
+            out.write("{}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String me = UserGroupInformation.getCurrentUser().getShortUserName();
+        MockEndpoint mine = getMockEndpoint("mock:mine");
+        mine.expectedHeaderReceived(HdfsConstants.FILE_NAME, "mine.jsonl");
+        consume(hdfs("", "owner=somebody-else&initialDelay=0&delay=50"), "mock:others");
+        consume(hdfs("", "owner=" + me + "&initialDelay=200&delay=50"), "mock:mine");
+
+        mine.assertIsSatisfied(10_000);
+        getMockEndpoint("mock:others").expectedMessageCount(0);
+        getMockEndpoint("mock:others").assertIsSatisfied();
     }
 
     private void consume(String uri, String to) throws Exception {

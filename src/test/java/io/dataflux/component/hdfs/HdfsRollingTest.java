@@ -135,6 +135,10 @@ class HdfsRollingTest extends HdfsTestSupport {
         assertThat(filesUnder(base + "/bytes")).singleElement().asString().doesNotContain(".jsonl");
         assertThat(read(filesUnder(base + "/bytes").get(0))).isEqualTo("abcdef\n");
 
+        template.requestBody(hdfs("/stream", "rollCount=1&rollAge=0&instanceId=stream"),
+                new java.io.ByteArrayInputStream("streamed record".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(read(filesUnder(base + "/stream").get(0))).isEqualTo("streamed record\n");
+
         template.requestBody(hdfs("/crlf", "delimiter=\\r\\n&fileExtension=.csv&rollCount=2&rollAge=0&instanceId=csv"),
                 List.of("a,1", "b,2"));
         assertThat(filesUnder(base + "/crlf")).singleElement().asString().endsWith(".csv");

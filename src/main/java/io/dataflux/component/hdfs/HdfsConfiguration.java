@@ -126,7 +126,7 @@ public class HdfsConfiguration {
     /** What to do when a new file's final name exists: UNIQUE, OVERWRITE, APPEND or FAIL. */
     @UriParam(label = "producer", defaultValue = "UNIQUE")
     private ExistingFilePolicy existingFilePolicy = ExistingFilePolicy.UNIQUE;
-    /** camel-hdfs: true replaces an existing file (existingFilePolicy=OVERWRITE), false fails (FAIL). */
+    /** camel-hdfs: true replaces an existing file (existingFilePolicy=OVERWRITE), false fails (FAIL); unset, existingFilePolicy decides. */
     @UriParam(label = "producer")
     private Boolean overwrite;
     /** camel-hdfs: append to an existing file (existingFilePolicy=APPEND). */

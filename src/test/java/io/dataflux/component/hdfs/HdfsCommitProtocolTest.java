@@ -103,6 +103,30 @@ class HdfsCommitProtocolTest extends HdfsTestSupport {
     }
 
     @Test
+    void whatAShutdownCutShortLeavesInProgressIsCommittedAtTheNextStart() throws Exception {
+        String uri = hdfs("", "rollAge=0&shutdownTimeout=1&instanceId=short");
+        Producer producer = startedProducer(uri);
+        for (String partition : List.of("a", "b", "c")) {
+            Exchange exchange = exchange("record of " + partition);
+            exchange.getMessage().setHeader(HdfsConstants.PARTITION, partition);
+            producer.process(exchange);
+        }
+        long began = System.nanoTime();
+        ServiceHelper.stopService(producer);
+        assertThat((System.nanoTime() - began) / 1_000_000).as("stop took (ms)").isLessThan(5_000);
+
+        Producer restarted = startedProducer(uri);
+        ServiceHelper.stopService(restarted);
+
+        List<String> files = filesUnder(base);
+        assertThat(files).hasSize(3).noneMatch(path -> path.contains("/_"));
+        for (String partition : List.of("a", "b", "c")) {
+            assertThat(files).filteredOn(path -> path.startsWith(base + "/" + partition + "/")).singleElement()
+                    .satisfies(path -> assertThat(read(path)).isEqualTo("record of " + partition + "\n"));
+        }
+    }
+
+    @Test
     void parallelWritersNeverInterleaveRecordsAndTwoInstancesNeverShareAName() throws Exception {
         String instanceA = hdfs("", "rollCount=7&rollAge=0&instanceId=replica-a");
         String instanceB = hdfs("", "rollCount=5&rollAge=0&instanceId=replica-b");

@@ -42,6 +42,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "chunkSize": target.getConfiguration().setChunkSize(property(camelContext, int.class, value)); return true;
         case "compressioncodec":
         case "compressionCodec": target.getConfiguration().setCompressionCodec(property(camelContext, io.dataflux.component.hdfs.HdfsCompressionCodec.class, value)); return true;
+        case "compressiontype":
+        case "compressionType": target.getConfiguration().setCompressionType(property(camelContext, java.lang.String.class, value)); return true;
         case "connectonstartup":
         case "connectOnStartup": target.getConfiguration().setConnectOnStartup(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
@@ -82,12 +84,16 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "kerberosKeytabLocation": target.getConfiguration().setKerberosKeytabLocation(property(camelContext, java.lang.String.class, value)); return true;
         case "kerberosusername":
         case "kerberosUsername": target.getConfiguration().setKerberosUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "keytype":
+        case "keyType": target.getConfiguration().setKeyType(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": target.getConfiguration().setLeaseRecoveryTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxconnectretries":
         case "maxConnectRetries": target.getConfiguration().setMaxConnectRetries(property(camelContext, int.class, value)); return true;
+        case "maxmessagesperpoll":
+        case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
         case "moveto":
         case "moveTo": target.getConfiguration().setMoveTo(property(camelContext, java.lang.String.class, value)); return true;
         case "namednodes":
@@ -137,12 +143,16 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "splitStrategy": target.getConfiguration().setSplitStrategy(property(camelContext, java.lang.String.class, value)); return true;
         case "startscheduler":
         case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
+        case "streamdownload":
+        case "streamDownload": target.getConfiguration().setStreamDownload(property(camelContext, boolean.class, value)); return true;
         case "syncmode":
         case "syncMode": target.getConfiguration().setSyncMode(property(camelContext, io.dataflux.component.hdfs.SyncMode.class, value)); return true;
         case "timeunit":
         case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
         case "usefixeddelay":
         case "useFixedDelay": target.setUseFixedDelay(property(camelContext, boolean.class, value)); return true;
+        case "valuetype":
+        case "valueType": target.getConfiguration().setValueType(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -169,6 +179,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "chunkSize": return int.class;
         case "compressioncodec":
         case "compressionCodec": return io.dataflux.component.hdfs.HdfsCompressionCodec.class;
+        case "compressiontype":
+        case "compressionType": return java.lang.String.class;
         case "connectonstartup":
         case "connectOnStartup": return boolean.class;
         case "connecttimeout":
@@ -209,12 +221,16 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "kerberosKeytabLocation": return java.lang.String.class;
         case "kerberosusername":
         case "kerberosUsername": return java.lang.String.class;
+        case "keytype":
+        case "keyType": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": return long.class;
         case "maxconnectretries":
         case "maxConnectRetries": return int.class;
+        case "maxmessagesperpoll":
+        case "maxMessagesPerPoll": return int.class;
         case "moveto":
         case "moveTo": return java.lang.String.class;
         case "namednodes":
@@ -264,12 +280,16 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "splitStrategy": return java.lang.String.class;
         case "startscheduler":
         case "startScheduler": return boolean.class;
+        case "streamdownload":
+        case "streamDownload": return boolean.class;
         case "syncmode":
         case "syncMode": return io.dataflux.component.hdfs.SyncMode.class;
         case "timeunit":
         case "timeUnit": return java.util.concurrent.TimeUnit.class;
         case "usefixeddelay":
         case "useFixedDelay": return boolean.class;
+        case "valuetype":
+        case "valueType": return java.lang.String.class;
         default: return null;
         }
     }
@@ -297,6 +317,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "chunkSize": return target.getConfiguration().getChunkSize();
         case "compressioncodec":
         case "compressionCodec": return target.getConfiguration().getCompressionCodec();
+        case "compressiontype":
+        case "compressionType": return target.getConfiguration().getCompressionType();
         case "connectonstartup":
         case "connectOnStartup": return target.getConfiguration().isConnectOnStartup();
         case "connecttimeout":
@@ -337,12 +359,16 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "kerberosKeytabLocation": return target.getConfiguration().getKerberosKeytabLocation();
         case "kerberosusername":
         case "kerberosUsername": return target.getConfiguration().getKerberosUsername();
+        case "keytype":
+        case "keyType": return target.getConfiguration().getKeyType();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": return target.getConfiguration().getLeaseRecoveryTimeout();
         case "maxconnectretries":
         case "maxConnectRetries": return target.getConfiguration().getMaxConnectRetries();
+        case "maxmessagesperpoll":
+        case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
         case "moveto":
         case "moveTo": return target.getConfiguration().getMoveTo();
         case "namednodes":
@@ -392,12 +418,16 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "splitStrategy": return target.getConfiguration().getSplitStrategy();
         case "startscheduler":
         case "startScheduler": return target.isStartScheduler();
+        case "streamdownload":
+        case "streamDownload": return target.getConfiguration().isStreamDownload();
         case "syncmode":
         case "syncMode": return target.getConfiguration().getSyncMode();
         case "timeunit":
         case "timeUnit": return target.getTimeUnit();
         case "usefixeddelay":
         case "useFixedDelay": return target.isUseFixedDelay();
+        case "valuetype":
+        case "valueType": return target.getConfiguration().getValueType();
         default: return null;
         }
     }

@@ -23,7 +23,7 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(70);
+        Set<String> props = new HashSet<>(75);
         props.add("append");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -34,6 +34,7 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
         props.add("checkIdleInterval");
         props.add("chunkSize");
         props.add("compressionCodec");
+        props.add("compressionType");
         props.add("connectOnStartup");
         props.add("connectTimeout");
         props.add("decompress");
@@ -58,9 +59,11 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
         props.add("kerberosConfigFileLocation");
         props.add("kerberosKeytabLocation");
         props.add("kerberosUsername");
+        props.add("keyType");
         props.add("lazyStartProducer");
         props.add("leaseRecoveryTimeout");
         props.add("maxConnectRetries");
+        props.add("maxMessagesPerPoll");
         props.add("moveTo");
         props.add("namedNodes");
         props.add("objectMapper");
@@ -91,9 +94,11 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
         props.add("shutdownTimeout");
         props.add("splitStrategy");
         props.add("startScheduler");
+        props.add("streamDownload");
         props.add("syncMode");
         props.add("timeUnit");
         props.add("useFixedDelay");
+        props.add("valueType");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(1);
         secretProps.add("kerberosUsername");

@@ -175,6 +175,21 @@ public class HdfsConfiguration {
     /** Move a file to this directory (absolute, or relative to the path) once it has been read (instead of renaming it). */
     @UriParam(label = "consumer")
     private String moveTo;
+    /** camel-hdfs: in readMode=FILE, emit the file as an InputStream (closed after the exchange) instead of bytes. */
+    @UriParam(label = "consumer", defaultValue = "false")
+    private boolean streamDownload;
+    /** The most files one poll reads; 0 means all ready files. */
+    @UriParam(label = "consumer", defaultValue = "0")
+    private int maxMessagesPerPoll;
+    /** camel-hdfs sequence-file option; not supported (fileType=NORMAL_FILE only): setting it fails at start-up. */
+    @UriParam(label = "common,advanced")
+    private String keyType;
+    /** camel-hdfs sequence-file option; not supported (fileType=NORMAL_FILE only): setting it fails at start-up. */
+    @UriParam(label = "common,advanced")
+    private String valueType;
+    /** camel-hdfs sequence-file option (RECORD or BLOCK); only NONE is accepted: compress with compressionCodec. */
+    @UriParam(label = "common,advanced")
+    private String compressionType;
     /** Read only files owned by this user; the others are skipped. */
     @UriParam(label = "consumer")
     private String owner;
@@ -588,6 +603,46 @@ public class HdfsConfiguration {
 
     public void setMoveTo(String moveTo) {
         this.moveTo = moveTo;
+    }
+
+    public boolean isStreamDownload() {
+        return streamDownload;
+    }
+
+    public void setStreamDownload(boolean streamDownload) {
+        this.streamDownload = streamDownload;
+    }
+
+    public int getMaxMessagesPerPoll() {
+        return maxMessagesPerPoll;
+    }
+
+    public void setMaxMessagesPerPoll(int maxMessagesPerPoll) {
+        this.maxMessagesPerPoll = maxMessagesPerPoll;
+    }
+
+    public String getKeyType() {
+        return keyType;
+    }
+
+    public void setKeyType(String keyType) {
+        this.keyType = keyType;
+    }
+
+    public String getValueType() {
+        return valueType;
+    }
+
+    public void setValueType(String valueType) {
+        this.valueType = valueType;
+    }
+
+    public String getCompressionType() {
+        return compressionType;
+    }
+
+    public void setCompressionType(String compressionType) {
+        this.compressionType = compressionType;
     }
 
     public String getOwner() {

@@ -88,6 +88,9 @@ public class HdfsConsumer extends ScheduledPollConsumer {
             if (!isRunAllowed()) {
                 break;
             }
+            if (config.getMaxMessagesPerPoll() > 0 && files >= config.getMaxMessagesPerPoll()) {
+                break;
+            }
             if (read(file)) {
                 afterRead(file.getPath());
             }
@@ -121,7 +124,7 @@ public class HdfsConsumer extends ScheduledPollConsumer {
              InputStream in = codec == null ? raw : codec.createInputStream(raw)) {
             switch (config.getReadMode()) {
                 case FILE:
-                    return emit(file, 0, in.readAllBytes());
+                    return emit(file, 0, config.isStreamDownload() ? in : in.readAllBytes());
                 case CHUNK:
                     long chunk = 0;
                     byte[] bytes;

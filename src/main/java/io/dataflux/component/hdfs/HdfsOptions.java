@@ -22,6 +22,15 @@ final class HdfsOptions {
             throw unsupported("fileType=" + config.getFileType()
                     + " is not supported: only NORMAL_FILE (text lines or raw bytes, optionally compressed)");
         }
+        if (config.getKeyType() != null || config.getValueType() != null) {
+            throw unsupported("keyType and valueType belong to sequence and map files, which are not supported:"
+                    + " records are written as lines or raw bytes (fileType=NORMAL_FILE)");
+        }
+        if (config.getCompressionType() != null && !"NONE".equalsIgnoreCase(config.getCompressionType())) {
+            throw unsupported("compressionType=" + config.getCompressionType() + " belongs to sequence files, which are"
+                    + " not supported: compress whole files with compressionCodec (GZIP, BZIP2, DEFLATE)");
+        }
+        requirePositive("maxMessagesPerPoll", config.getMaxMessagesPerPoll(), true);
         if (config.getFileSystemType() == HdfsFileSystemType.HDFS && ObjectHelper.isEmpty(config.getHostName())) {
             throw unsupported("the NameNode host is missing: use hdfs://host:port/path (or fileSystemType=LOCAL)");
         }

@@ -47,6 +47,10 @@ class HdfsBadInputTest extends HdfsTestSupport {
                 .hasStackTraceContaining("splitStrategy type 'LINES' is unknown");
         assertThatThrownBy(() -> template.requestBody(hdfs("", "append=true&overwrite=true"), "x"))
                 .hasStackTraceContaining("append=true and overwrite=true contradict each other");
+        assertThatThrownBy(() -> template.requestBody(hdfs("", "fileType=NORMAL_FILE&valueType=TEXT"), "x"))
+                .hasStackTraceContaining("keyType and valueType belong to sequence and map files, which are not supported");
+        assertThatThrownBy(() -> template.requestBody(hdfs("", "compressionType=BLOCK"), "x"))
+                .hasStackTraceContaining("compressionType=BLOCK belongs to sequence files");
         assertThatThrownBy(() -> template.requestBody(hdfs("", "compressionCodec=ZSTANDARD"), "x"))
                 .hasStackTraceContaining("compressionCodec=ZSTANDARD cannot be used in this JVM");
         assertThatThrownBy(() -> template.requestBody(hdfs("", "kerberosUsername=dataflux@EXAMPLE.ORG"), "x"))

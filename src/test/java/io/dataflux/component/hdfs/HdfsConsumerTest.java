@@ -29,7 +29,7 @@ class HdfsConsumerTest extends HdfsTestSupport {
         MockEndpoint lines = getMockEndpoint("mock:lines");
         lines.expectedBodiesReceived("a1", "a2", "b1", "b2");
         lines.expectedHeaderValuesReceivedInAnyOrder(HdfsConstants.INDEX, 0L, 1L, 0L, 1L);
-        consume(hdfs("", "readMode=LINE&pattern=*.jsonl&initialDelay=0&delay=100"), "mock:lines");
+        consume(hdfs("", "readMode=LINE&pattern=*.jsonl&maxMessagesPerPoll=1&initialDelay=0&delay=100"), "mock:lines");
 
         lines.assertIsSatisfied(10_000);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(base))
@@ -61,11 +61,24 @@ class HdfsConsumerTest extends HdfsTestSupport {
     }
 
     @Test
-    void readsChunksAndMovesTheFileAway() throws Exception {
+    void streamsOrChunksAFileAndMovesItAway() throws Exception {
         reader.mkdirs(new org.apache.hadoop.fs.Path(base));
         try (var out = reader.create(new org.apache.hadoop.fs.Path(base, "raw.bin"))) {
             out.write("0123456789".getBytes(StandardCharsets.UTF_8));
         }
+        MockEndpoint streamed = getMockEndpoint("mock:streamed");
+        streamed.expectedBodiesReceived("0123456789");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(hdfs("", "streamDownload=true&readSuffix=streamed&initialDelay=0&delay=100"))
+                        .routeId("streamed").convertBodyTo(String.class).to("mock:streamed");
+            }
+        });
+        streamed.assertIsSatisfied(10_000);
+        context.getRouteController().stopRoute("streamed");
+        reader.rename(new org.apache.hadoop.fs.Path(base, "raw.bin.streamed"), new org.apache.hadoop.fs.Path(base, "raw.bin"));
+
         MockEndpoint chunks = getMockEndpoint("mock:chunks");
         chunks.expectedMessageCount(3);
         consume(hdfs("", "readMode=CHUNK&chunkSize=4&moveTo=done&initialDelay=0&delay=100"), "mock:chunks");

@@ -61,14 +61,24 @@ public class HdfsProducer extends DefaultProducer {
                 : config.getFormat() == WriteFormat.LINES ? ".jsonl" : "")
                 + (codec == null ? "" : codec.getDefaultExtension());
         FileNaming naming = endpoint.naming(extension);
-        Expression fixedName = ObjectHelper.isEmpty(config.getFileName()) ? null
-                : endpoint.getCamelContext().resolveLanguage("simple").createExpression(config.getFileName());
+        Expression fixedName = null;
+        if (ObjectHelper.isNotEmpty(config.getFileName())) {
+            fixedName = endpoint.getCamelContext().resolveLanguage("simple").createExpression(config.getFileName());
+            fixedName.init(endpoint.getCamelContext());
+        }
         encoder = new RecordEncoder(endpoint.objectMapper(), config.getFormat(), config.getDelimiter());
         partitions = new PartitionResolver(endpoint.getCamelContext(), config.getPartition());
         fs = HdfsFileSystems.open(config);
         writer = new RollingFileWriter(endpoint, fs, naming, codec, fixedName);
         if (config.isConnectOnStartup()) {
-            ensureReady();
+            try {
+                ensureReady();
+            } catch (IOException | RuntimeException e) {
+                // a producer that fails to start is not stopped: release the client here
+                fs.close();
+                fs = null;
+                throw e;
+            }
         }
         registerHealthCheck();
         if (config.getRollAge() > 0 || config.getRollIdle() > 0) {

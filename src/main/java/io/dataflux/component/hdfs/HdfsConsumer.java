@@ -38,6 +38,7 @@ public class HdfsConsumer extends ScheduledPollConsumer {
     private GlobFilter filter;
     private CompressionCodecFactory codecs;
     private Path moveTo;
+    private HdfsHealthCheck healthCheck;
 
     public HdfsConsumer(HdfsEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -63,8 +64,13 @@ public class HdfsConsumer extends ScheduledPollConsumer {
             try {
                 fs.exists(base);
             } catch (IOException e) {
+                fs.close();
+                fs = null;
                 throw new IOException("hdfs: " + getEndpoint().location() + " cannot be reached: " + e.getMessage(), e);
             }
+        }
+        if (getEndpoint().getComponent().isHealthCheckConsumerEnabled()) {
+            healthCheck = HdfsHealthCheck.register(getEndpoint(), "consumer", () -> fs);
         }
         super.doStart();
     }
@@ -72,6 +78,10 @@ public class HdfsConsumer extends ScheduledPollConsumer {
     @Override
     protected void doStop() throws Exception {
         super.doStop();
+        if (healthCheck != null) {
+            healthCheck.unregister();
+            healthCheck = null;
+        }
         if (fs != null) {
             fs.close();
             fs = null;

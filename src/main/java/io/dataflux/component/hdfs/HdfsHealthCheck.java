@@ -3,6 +3,7 @@ package io.dataflux.component.hdfs;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,6 +19,25 @@ final class HdfsHealthCheck extends AbstractHealthCheck {
         super("camel", "hdfs-" + kind + ":" + endpoint.location());
         this.endpoint = endpoint;
         this.fileSystem = fileSystem;
+    }
+
+    /** Registers a check for a producer or consumer of the endpoint; null when health checks are off. */
+    static HdfsHealthCheck register(HdfsEndpoint endpoint, String kind, Supplier<FileSystem> fileSystem) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(endpoint.getCamelContext());
+        if (registry == null) {
+            return null;
+        }
+        HdfsHealthCheck check = new HdfsHealthCheck(endpoint, kind, fileSystem);
+        check.setCamelContext(endpoint.getCamelContext());
+        registry.register(check);
+        return check;
+    }
+
+    void unregister() {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+        if (registry != null) {
+            registry.unregister(this);
+        }
     }
 
     /** An unreachable NameNode is not a reason to restart this JVM: readiness only. */

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.DefaultProducer;
 import org.apache.camel.util.ObjectHelper;
@@ -215,20 +214,14 @@ public class HdfsProducer extends DefaultProducer {
     }
 
     private void registerHealthCheck() {
-        if (!getEndpoint().getComponent().isHealthCheckProducerEnabled()) {
-            return;
-        }
-        HealthCheckRegistry registry = HealthCheckRegistry.get(getEndpoint().getCamelContext());
-        if (registry != null) {
-            healthCheck = new HdfsHealthCheck(getEndpoint(), "producer", () -> fs);
-            healthCheck.setCamelContext(getEndpoint().getCamelContext());
-            registry.register(healthCheck);
+        if (getEndpoint().getComponent().isHealthCheckProducerEnabled()) {
+            healthCheck = HdfsHealthCheck.register(getEndpoint(), "producer", () -> fs);
         }
     }
 
     private void unregisterHealthCheck() {
         if (healthCheck != null) {
-            HealthCheckRegistry.get(getEndpoint().getCamelContext()).unregister(healthCheck);
+            healthCheck.unregister();
             healthCheck = null;
         }
     }

@@ -17,7 +17,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 
 /**
- * A YAML route written the way camel-hdfs routes were (splitStrategy, openedSuffix, readSuffix, chunkSize, overwrite,
+ * A YAML (and an XML) route written the way camel-hdfs routes were (splitStrategy, openedSuffix, readSuffix, chunkSize, overwrite,
  * fileType, compressionCodec) runs with no Java wiring: the hdfs scheme is found through its generated service file.
  */
 class HdfsLegacyRouteTest extends HdfsTestSupport {
@@ -74,6 +74,24 @@ class HdfsLegacyRouteTest extends HdfsTestSupport {
                 .map(HdfsEndpoint.class::cast).findFirst().orElseThrow();
         assertThat(archive.getConfiguration().getRollIdle()).isEqualTo(60_000);
         assertThat(archive.getConfiguration().getExistingFilePolicy()).isEqualTo(ExistingFilePolicy.FAIL);
+    }
+
+    @Test
+    void runsAnXmlRouteToo() throws Exception {
+        String routes = """
+                <routes xmlns="http://camel.apache.org/schema/xml-io">
+                    <route id="xml-archive">
+                        <from uri="direct:xml"/>
+                        <to uri="%s%s/xml?splitStrategy=MESSAGES:1&amp;instanceId=xml"/>
+                    </route>
+                </routes>
+                """.formatted(TestServers.hdfs().uri(), base);
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("archive.camel.xml", routes));
+
+        template.sendBody("direct:xml", "from xml");
+
+        assertThat(filesUnder(base + "/xml")).singleElement()
+                .satisfies(path -> assertThat(read(path)).isEqualTo("from xml\n"));
     }
 
     @Test

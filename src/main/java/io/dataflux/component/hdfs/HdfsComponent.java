@@ -1,0 +1,33 @@
+package io.dataflux.component.hdfs;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.HealthCheckComponent;
+
+/**
+ * The hdfs component: rolling, durable, partitioned archive files on HDFS (or the local disk), and a consumer that
+ * reads them back. A maintained replacement for camel-hdfs, which left Camel in 4.4.
+ */
+@Component("hdfs")
+public class HdfsComponent extends HealthCheckComponent {
+
+    /** The in-progress files this component's producers have open, which start-up recovery must leave alone. */
+    private final Set<String> openInProgress = ConcurrentHashMap.newKeySet();
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        HdfsConfiguration configuration = new HdfsConfiguration();
+        configuration.parseLocation(remaining);
+        HdfsEndpoint endpoint = new HdfsEndpoint(uri, this, configuration);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    Set<String> openInProgress() {
+        return openInProgress;
+    }
+}

@@ -1,0 +1,45 @@
+package io.dataflux.component.hdfs;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Metadata;
+
+/** The message headers the hdfs component reads and sets. */
+public final class HdfsConstants {
+
+    @Metadata(label = "producer", description = "The partition directory (relative to the endpoint path, levels separated"
+            + " by /) to write to; overrides the partition option. Each level is sanitised.", javaType = "String")
+    public static final String PARTITION = "CamelHdfsPartition";
+    @Metadata(label = "producer", description = "The final path of the file the exchange's records were written to (the"
+            + " last one when they went to several partitions).", javaType = "String")
+    public static final String PATH = "CamelHdfsPath";
+    @Metadata(label = "producer", description = "The final paths of every file the exchange's records were written to.",
+              javaType = "java.util.List<String>")
+    public static final String PATHS = "CamelHdfsPaths";
+    @Metadata(label = "producer", description = "How many records the exchange wrote.", javaType = "long")
+    public static final String RECORDS = "CamelHdfsRecords";
+    @Metadata(label = "producer", description = "How many bytes the exchange wrote (after compression).", javaType = "long")
+    public static final String BYTES = "CamelHdfsBytes";
+    @Metadata(label = "producer", description = "Set when writing the exchange rolled a file: SIZE or COUNT"
+            + " after the write, AGE or IDLE when the open file had expired just before it.",
+              javaType = "io.dataflux.component.hdfs.RollReason")
+    public static final String ROLL_REASON = "CamelHdfsRollReason";
+    @Metadata(label = "producer", description = "The final paths of the files that writing the exchange committed.",
+              javaType = "java.util.List<String>")
+    public static final String COMMITTED_PATHS = "CamelHdfsCommittedPaths";
+
+    @Metadata(label = "consumer", description = "The file's path relative to the endpoint path.", javaType = "String")
+    public static final String FILE_NAME = Exchange.FILE_NAME;
+    @Metadata(label = "consumer", description = "The file's name without its directory.", javaType = "String")
+    public static final String FILE_NAME_ONLY = Exchange.FILE_NAME_ONLY;
+    @Metadata(label = "consumer", description = "The file's length in bytes, as stored.", javaType = "long")
+    public static final String FILE_LENGTH = Exchange.FILE_LENGTH;
+    @Metadata(label = "consumer", description = "The file's modification time.", javaType = "long")
+    public static final String FILE_LAST_MODIFIED = Exchange.FILE_LAST_MODIFIED;
+    @Metadata(label = "consumer", description = "The file's full path.", javaType = "String")
+    public static final String FILE_PATH = "CamelHdfsFilePath";
+    @Metadata(label = "consumer", description = "The index (from 0) of the chunk or line in the file.", javaType = "long")
+    public static final String INDEX = "CamelHdfsIndex";
+
+    private HdfsConstants() {
+    }
+}

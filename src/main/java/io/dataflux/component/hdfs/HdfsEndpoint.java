@@ -1,0 +1,110 @@
+package io.dataflux.component.hdfs;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.ScheduledPollEndpoint;
+import org.apache.camel.util.ObjectHelper;
+
+/**
+ * Writes exchanges to rolling files under a directory of HDFS (or the local disk), and reads files back.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "hdfs", title = "HDFS", syntax = "hdfs:hostName:port/path",
+             category = { Category.FILE, Category.BIGDATA }, headersClass = HdfsConstants.class)
+public class HdfsEndpoint extends ScheduledPollEndpoint {
+
+    @UriParam
+    private HdfsConfiguration configuration;
+
+    private final HdfsMetrics metrics = new HdfsMetrics();
+    private FileNaming naming;
+
+    public HdfsEndpoint(String uri, HdfsComponent component, HdfsConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        HdfsOptions.resolve(configuration);
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new HdfsProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        HdfsConsumer consumer = new HdfsConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    public HdfsComponent getComponent() {
+        return (HdfsComponent) super.getComponent();
+    }
+
+    public HdfsConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(HdfsConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** The producer's counters: records, bytes, exchanges, write errors and rolls by reason. */
+    public HdfsMetrics getMetrics() {
+        return metrics;
+    }
+
+    /** The file system URI and base path, for logs and health details. */
+    String location() {
+        return HdfsFileSystems.uri(configuration).toString().replaceAll("/$", "") + configuration.getPath();
+    }
+
+    /**
+     * The file names of this endpoint, shared by all its producers (a route and a template may each have one), so
+     * that they draw from one sequence.
+     */
+    synchronized FileNaming naming(String extension) {
+        if (naming == null) {
+            naming = new FileNaming(configuration, instanceId(), extension);
+        }
+        return naming;
+    }
+
+    String instanceId() {
+        String id = configuration.getInstanceId();
+        if (ObjectHelper.isEmpty(id)) {
+            id = System.getenv("HOSTNAME");
+        }
+        if (ObjectHelper.isEmpty(id)) {
+            try {
+                id = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                id = "localhost";
+            }
+        }
+        return FileNaming.sanitizeInstanceId(id);
+    }
+
+    /** Like camel-jackson: the configured mapper, else the single one in the registry, else a default one. */
+    ObjectMapper objectMapper() {
+        if (configuration.getObjectMapper() != null) {
+            return configuration.getObjectMapper();
+        }
+        ObjectMapper registered = CamelContextHelper.findSingleByType(getCamelContext(), ObjectMapper.class);
+        return registered != null ? registered : new ObjectMapper();
+    }
+}

@@ -1,0 +1,67 @@
+package io.dataflux.component.hdfs;
+
+import org.apache.camel.spi.CamelEvent;
+
+/**
+ * Published to the CamelContext's event notifiers each time a file is committed, including the rolls the timer does
+ * when no exchange is there to carry a header.
+ */
+public final class HdfsRollEvent implements CamelEvent {
+
+    private final HdfsEndpoint endpoint;
+    private final RollReason reason;
+    private final String path;
+    private final long records;
+    private final long bytes;
+    private long timestamp = System.currentTimeMillis();
+
+    HdfsRollEvent(HdfsEndpoint endpoint, RollReason reason, String path, long records, long bytes) {
+        this.endpoint = endpoint;
+        this.reason = reason;
+        this.path = path;
+        this.records = records;
+        this.bytes = bytes;
+    }
+
+    @Override
+    public Type getType() {
+        return Type.Custom;
+    }
+
+    @Override
+    public Object getSource() {
+        return endpoint;
+    }
+
+    @Override
+    public long getTimestamp() {
+        return timestamp;
+    }
+
+    @Override
+    public void setTimestamp(long timestamp) {
+        this.timestamp = timestamp;
+    }
+
+    public RollReason getReason() {
+        return reason;
+    }
+
+    /** The committed file's final path. */
+    public String getPath() {
+        return path;
+    }
+
+    public long getRecords() {
+        return records;
+    }
+
+    public long getBytes() {
+        return bytes;
+    }
+
+    @Override
+    public String toString() {
+        return "HdfsRollEvent[" + reason + " " + path + ", " + records + " records, " + bytes + " bytes]";
+    }
+}

@@ -1,0 +1,229 @@
+package io.dataflux.component.redis;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One entry read by a redis-source consumer, with its acknowledgement handle.
+ * <p>
+ * Stream mode: {@link #getId()} is the stream id and {@link #getFields()} the entry's fields. List mode: the id is
+ * null and {@link #getValue()} is the item (also available as the field {@code value}).
+ * <p>
+ * {@link #ack()} and {@link #release()} are idempotent and thread-safe: any thread may call them, any number of times.
+ * An entry is in flight (it counts towards maxInflightBatches) until it is acknowledged or released. After
+ * {@code release()} a stream entry can still be acknowledged (its id is unique); a list item cannot (its value is not).
+ */
+public final class RedisEntry {
+
+    private static final int PENDING = 0;
+    private static final int RELEASED = 1;
+    private static final int ACKING = 2;
+    private static final int ACKED = 3;
+
+    private final String key;
+    private final String id;
+    private final Map<String, String> fields;
+    private final String value;
+    private final long deliveryCount;
+    /** What the Redis commands need: the item's exact bytes in list mode. */
+    private final byte[] rawValue;
+    private final RedisQueue queue;
+
+    private final AtomicInteger state = new AtomicInteger(PENDING);
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile InflightBatch batch;
+    /** The state an acknowledgement in progress came from, to restore if it fails; owned by the acking thread. */
+    private int stateBeforeAck;
+
+    RedisEntry(String key, String id, Map<String, String> fields, String value, byte[] rawValue, long deliveryCount,
+               RedisQueue queue) {
+        this.key = key;
+        this.id = id;
+        this.fields = fields;
+        this.value = value;
+        this.rawValue = rawValue;
+        this.deliveryCount = deliveryCount;
+        this.queue = queue;
+    }
+
+    /** The Redis key the entry was read from. */
+    public String getKey() {
+        return key;
+    }
+
+    /** The stream id (stream mode); null in list mode. */
+    public String getId() {
+        return id;
+    }
+
+    /** The entry's fields, in stream order (list mode: the single field {@code value}). */
+    public Map<String, String> getFields() {
+        return fields;
+    }
+
+    /** The list item (list mode); in stream mode the field {@code value} if the entry has one. */
+    public String getValue() {
+        return value != null ? value : fields.get(RedisSourceConstants.LIST_VALUE_FIELD);
+    }
+
+    /** How many times this entry has been delivered to a consumer of the group, this time included (1 in list mode). */
+    public long getDeliveryCount() {
+        return deliveryCount;
+    }
+
+    /** True once the entry is acknowledged in Redis. */
+    public boolean isAcknowledged() {
+        return state.get() == ACKED;
+    }
+
+    /**
+     * Acknowledges the entry in Redis (XACK, or LREM from the processing list). Returns once Redis has it; returns at
+     * once if it already had it. Throws if Redis cannot be reached: the entry then stays in flight and may be
+     * acknowledged again later (or is redelivered after a restart or minIdleTime).
+     */
+    public void ack() {
+        ackAll(List.of(this));
+    }
+
+    /**
+     * Gives the entry up without acknowledging it: it no longer counts as in flight; a stream entry stays pending and
+     * is claimed again after minIdleTime, a list item goes back to the list. No-op once acknowledged or released.
+     */
+    public void release() {
+        releaseAll(List.of(this));
+    }
+
+    /** Acknowledges many entries with one Redis command per source (e.g. an aggregated group of entries). */
+    public static void ackAll(Collection<RedisEntry> entries) {
+        for (Map.Entry<RedisQueue, List<RedisEntry>> perQueue : byQueue(entries).entrySet()) {
+            RedisQueue queue = perQueue.getKey();
+            List<RedisEntry> mine = new ArrayList<>();
+            for (RedisEntry entry : perQueue.getValue()) {
+                if (entry.beginAck(queue.canAckAfterRelease())) {
+                    mine.add(entry);
+                }
+            }
+            if (mine.isEmpty()) {
+                continue;
+            }
+            boolean acknowledged = false;
+            try {
+                queue.acknowledge(mine);
+                acknowledged = true;
+            } finally {
+                for (RedisEntry entry : mine) {
+                    entry.endAck(acknowledged);
+                }
+            }
+        }
+    }
+
+    /** Releases many entries at once; see {@link #release()}. */
+    public static void releaseAll(Collection<RedisEntry> entries) {
+        for (Map.Entry<RedisQueue, List<RedisEntry>> perQueue : byQueue(entries).entrySet()) {
+            List<RedisEntry> released = new ArrayList<>();
+            for (RedisEntry entry : perQueue.getValue()) {
+                if (entry.beginRelease()) {
+                    released.add(entry);
+                }
+            }
+            if (released.isEmpty()) {
+                continue;
+            }
+            try {
+                perQueue.getKey().release(released);
+            } finally {
+                released.forEach(RedisEntry::settle);
+            }
+        }
+    }
+
+    private static Map<RedisQueue, List<RedisEntry>> byQueue(Collection<RedisEntry> entries) {
+        Map<RedisQueue, List<RedisEntry>> grouped = new LinkedHashMap<>();
+        for (RedisEntry entry : entries) {
+            grouped.computeIfAbsent(entry.queue, q -> new ArrayList<>()).add(entry);
+        }
+        return grouped;
+    }
+
+    /** Takes the acknowledgement over; false when there is nothing to do. Waits while another thread acknowledges. */
+    private boolean beginAck(boolean afterReleaseAllowed) {
+        while (true) {
+            int current = state.get();
+            if (current == ACKED || (current == RELEASED && !afterReleaseAllowed)) {
+                return false;
+            }
+            if (current == ACKING) {
+                awaitNotAcking();
+            } else if (state.compareAndSet(current, ACKING)) {
+                stateBeforeAck = current;
+                return true;
+            }
+        }
+    }
+
+    private void endAck(boolean acknowledged) {
+        state.set(acknowledged ? ACKED : stateBeforeAck);
+        synchronized (this) {
+            notifyAll();
+        }
+        if (acknowledged) {
+            settle();
+        }
+    }
+
+    private boolean beginRelease() {
+        while (true) {
+            int current = state.get();
+            if (current == ACKING) {
+                awaitNotAcking();
+            } else {
+                return current == PENDING && state.compareAndSet(PENDING, RELEASED);
+            }
+        }
+    }
+
+    private synchronized void awaitNotAcking() {
+        boolean interrupted = false;
+        while (state.get() == ACKING) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The entry stops counting as in flight (once). */
+    private void settle() {
+        InflightBatch owner = batch;
+        if (owner != null && settled.compareAndSet(false, true)) {
+            owner.settled(this);
+        }
+    }
+
+    void attach(InflightBatch owner) {
+        this.batch = owner;
+    }
+
+    byte[] rawValue() {
+        return rawValue;
+    }
+
+    boolean isSettled() {
+        return settled.get();
+    }
+
+    @Override
+    public String toString() {
+        return id != null ? key + "/" + id : key + "[" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "]";
+    }
+}

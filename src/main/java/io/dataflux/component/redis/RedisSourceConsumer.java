@@ -145,6 +145,10 @@ public class RedisSourceConsumer extends DefaultConsumer {
         if (config.getBatchSize() < 1 || config.getMaxInflightBatches() < 1) {
             throw new IllegalArgumentException("batchSize and maxInflightBatches must be at least 1");
         }
+        if (config.getBlockTimeout() < 1) {
+            // Redis reads "block 0" as "block forever": the consumer could then never stop
+            throw new IllegalArgumentException("blockTimeout must be at least 1 ms");
+        }
         queue = config.getMode() == RedisSourceMode.LIST
                 ? new ListQueue(config, endpoint.connectionFactory(), consumerName, metrics)
                 : new StreamQueue(config, endpoint.connectionFactory(), consumerName, metrics);

@@ -37,7 +37,14 @@ final class ConnectionState {
         }
     }
 
-    synchronized void succeeded(String activity) {
+    void succeeded(String activity) {
+        if (!problems.containsKey(activity)) {
+            return; // the common case, without taking the lock
+        }
+        recovered(activity);
+    }
+
+    private synchronized void recovered(String activity) {
         if (problems.remove(activity) != null && problems.isEmpty()) {
             log.info("{}: working again after {} ms ({} failed attempts)", what,
                     System.currentTimeMillis() - outageStarted, failedAttempts);

@@ -6,8 +6,10 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +57,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
     static final Logger LOG = LoggerFactory.getLogger(RedisSourceConsumer.class);
     private static final String POLL = "poll";
     private static final String HOUSEKEEPING = "housekeeping";
+    private static final String ACK = "ack";
 
     private final RedisSourceEndpoint endpoint;
     private final RedisSourceConfiguration config;
@@ -66,6 +69,8 @@ public class RedisSourceConsumer extends DefaultConsumer {
     private final Map<String, RedisEntry> inflightById = new ConcurrentHashMap<>();
     /** Bad entries whose dead-lettering failed (Redis went away); retried before reading more. */
     private final Deque<DeadLetter> deadLetterBacklog = new ArrayDeque<>();
+    /** Released entries Redis did not take back (it was away); retried by housekeeping. */
+    private final Queue<RedisEntry> releaseBacklog = new ConcurrentLinkedQueue<>();
     private Semaphore slots;
     private RedisQueue queue;
     private EntryDecoder decoder;
@@ -265,6 +270,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
                     raw = queue.read(config.getBatchSize());
                 }
                 connectionState.succeeded(POLL);
+                connectionState.succeeded(ACK);
                 backoff = 0;
                 holdingSlot = false;
                 deliver(raw);
@@ -456,9 +462,9 @@ public class RedisSourceConsumer extends DefaultConsumer {
             } else if (!manualAck(exchange)) {
                 try {
                     RedisEntry.ackAll(entries);
+                    connectionState.succeeded(ACK);
                 } catch (RuntimeException e) {
-                    LOG.warn("redis-source '{}': acknowledgement failed ({}); the entries will be delivered again",
-                            config.getKey(), rootMessage(e));
+                    connectionState.failed(ACK, describe(e) + "; unacknowledged entries will be delivered again", e);
                     releaseQuietly(entries);
                 }
             }
@@ -477,8 +483,24 @@ public class RedisSourceConsumer extends DefaultConsumer {
         try {
             RedisEntry.releaseAll(entries);
         } catch (RuntimeException e) {
-            LOG.warn("redis-source '{}': could not release entries ({}); they are recovered after minIdleTime or on"
-                    + " restart", config.getKey(), rootMessage(e));
+            // the entries no longer count as in flight; housekeeping gives list items back once Redis answers
+            LOG.debug("redis-source '{}': could not release entries: {}", config.getKey(), rootMessage(e));
+            releaseBacklog.addAll(entries);
+        }
+    }
+
+    private void retryReleases() {
+        List<RedisEntry> pending = new ArrayList<>();
+        for (RedisEntry entry; (entry = releaseBacklog.poll()) != null; ) {
+            pending.add(entry);
+        }
+        if (!pending.isEmpty()) {
+            try {
+                queue.release(pending);
+            } catch (RuntimeException e) {
+                releaseBacklog.addAll(pending);
+                throw e;
+            }
         }
     }
 
@@ -500,6 +522,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
 
     private void housekeeping() {
         try {
+            retryReleases();
             queue.housekeeping(config.getMode() == RedisSourceMode.STREAM
                     ? List.copyOf(inflightById.values())
                     : List.of());

@@ -7,10 +7,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
@@ -21,7 +25,10 @@ import redis.clients.jedis.Jedis;
 
 import io.dataflux.testing.RedisTestServer;
 
-/** A Redis of its own, restarted while the consumer works: nothing is lost, and the outage shows in the health check. */
+/**
+ * A Redis of its own: restarted while the consumer works (nothing is lost, the outage shows in the health check), and
+ * given an ACL user.
+ */
 class RedisSourceRestartTest extends RedisSourceTestSupport {
 
     private static RedisTestServer server;
@@ -83,5 +90,34 @@ class RedisSourceRestartTest extends RedisSourceTestSupport {
         assertThat(health(context, "source").orElseThrow().getState()).isEqualTo(HealthCheck.State.UP);
         Map<String, Object> details = health(context, "source").orElseThrow().getDetails();
         assertThat(details).containsKey("redis.entries.acknowledged");
+    }
+
+    @Test
+    void anAclUserWithItsPasswordIsUsedAndAnUnknownOneReportsDown() throws Exception {
+        String password = UUID.randomUUID().toString();
+        redis.aclSetUser("ingest", "on", ">" + password, "~test:*", "+@all");
+        redis.lpush(key, "for the ACL user");
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        CamelContext context = startContext(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("mode=list&consumerName=acl&exchangePerEntry=true&username=ingest&password=RAW(" + password + ")"))
+                        .routeId("acl")
+                        .process(exchange -> delivered.add(exchange.getMessage().getBody(String.class)));
+                from(uri("mode=list&consumerName=intruder&username=ingest&password=wrong")).routeId("intruder")
+                        .process(exchange -> delivered.add("intruder"));
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> delivered.contains("for the ACL user"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> health(context, "intruder").orElseThrow().getState() == HealthCheck.State.DOWN);
+        assertThat(delivered).containsExactly("for the ACL user");
+        // the password is masked wherever Camel shows the endpoint, and marked secret in the component's metadata
+        assertThat(context.getRoute("acl").getEndpoint().toString()).doesNotContain(password);
+        JsonNode metadata = new ObjectMapper().readTree(getClass().getResourceAsStream(
+                "/META-INF/io/dataflux/component/redis/redis-source.json"));
+        assertThat(metadata.at("/properties/password/secret").asBoolean()).isTrue();
+        assertThat(metadata.at("/properties/username/secret").asBoolean()).isTrue();
     }
 }

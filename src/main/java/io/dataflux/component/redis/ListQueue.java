@@ -23,40 +23,62 @@ import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
  */
 final class ListQueue extends RedisQueue {
 
-    /** Moves up to ARGV[1] items from the list's ARGV[2] end to the processing list: a batch in one round trip. */
+    /**
+     * Moves up to ARGV[1] items from the list's ARGV[2] end to the processing list (after ARGV[4], already moved by
+     * BLMOVE, when ARGV[3] is '1'): a batch in one round trip. Returns item, failed deliveries, item, ...
+     */
     private static final byte[] MOVE_BATCH = bytes("""
-            local moved = {}
+            local out = {}
+            local counted = redis.call('EXISTS', KEYS[3]) == 1
+            local function add(item)
+              out[#out + 1] = item
+              local failures = counted and redis.call('HGET', KEYS[3], redis.sha1hex(item))
+              out[#out + 1] = failures and tonumber(failures) or 0
+            end
+            if ARGV[3] == '1' then add(ARGV[4]) end
             for i = 1, tonumber(ARGV[1]) do
               local item = redis.call('LMOVE', KEYS[1], KEYS[2], ARGV[2], 'LEFT')
               if not item then break end
-              moved[#moved + 1] = item
+              add(item)
             end
-            return moved""");
-    /** Removes one copy of each item from the processing list, oldest end first. */
+            return out""");
+    /** Removes one copy of each item from the processing list, oldest end first, and forgets its failures. */
     private static final byte[] REMOVE = bytes("""
+            local counted = redis.call('EXISTS', KEYS[2]) == 1
             local removed = 0
             for _, item in ipairs(ARGV) do
               removed = removed + redis.call('LREM', KEYS[1], -1, item)
+              if counted then redis.call('HDEL', KEYS[2], redis.sha1hex(item)) end
             end
             return removed""");
-    /** Puts items back on the list (ARGV[1]: LPUSH or RPUSH), only those still in the processing list. */
+    /**
+     * Puts items back on the list (ARGV[1]: LPUSH or RPUSH), only those still in the processing list, counting a
+     * failed delivery for each when ARGV[2] is 'failed'.
+     */
     private static final byte[] RETURN = bytes("""
             local returned = 0
-            for i = 2, #ARGV do
+            for i = 3, #ARGV do
               if redis.call('LREM', KEYS[1], -1, ARGV[i]) == 1 then
                 redis.call(ARGV[1], KEYS[2], ARGV[i])
+                if ARGV[2] == 'failed' then redis.call('HINCRBY', KEYS[3], redis.sha1hex(ARGV[i]), 1) end
                 returned = returned + 1
               end
             end
             return returned""");
     /**
      * Returns a processing list to the list, unless its owner's heartbeat is alive (ARGV[3] = 'self': this consumer's
-     * own leftovers at start). Items go to the end consumed next (ARGV[2]).
+     * own leftovers at start). Items go to the end consumed next (ARGV[2]); each counts as a failed delivery, since
+     * the consumer may have died of it.
      */
     private static final byte[] REAP = bytes("""
             if ARGV[3] ~= 'self' and redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
             local moved = 0
-            while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', ARGV[2]) do moved = moved + 1 end
+            while true do
+              local item = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', ARGV[2])
+              if not item then break end
+              redis.call('HINCRBY', KEYS[5], redis.sha1hex(item), 1)
+              moved = moved + 1
+            end
             if ARGV[3] ~= 'self' then redis.call('SREM', KEYS[4], ARGV[1]) end
             return moved""");
     private static final byte[] UNREGISTER = bytes("""
@@ -67,6 +89,8 @@ final class ListQueue extends RedisQueue {
     private final byte[] processing;
     private final byte[] heartbeat;
     private final byte[] consumers;
+    /** Failed deliveries per item (by SHA-1 of its value), for maxDeliveries: lists have no delivery count. */
+    private final byte[] failures;
     private final byte[] deadLetterKey;
     private final Direction popFrom;
     /** Released items go to the far end: a failing item is retried after the others. */
@@ -80,6 +104,7 @@ final class ListQueue extends RedisQueue {
         this.processing = bytes(processingKey(config.getKey(), consumerName));
         this.heartbeat = bytes(heartbeatKey(config.getKey(), consumerName));
         this.consumers = bytes(consumersKey(config.getKey()));
+        this.failures = bytes(failuresKey(config.getKey()));
         this.deadLetterKey = bytes(config.resolvedDeadLetterKey());
         this.popFrom = Direction.valueOf(config.getPopFrom().toUpperCase(Locale.ROOT));
         this.returnCommand = bytes(popFrom == Direction.RIGHT ? "LPUSH" : "RPUSH");
@@ -97,6 +122,10 @@ final class ListQueue extends RedisQueue {
         return key + ":consumers";
     }
 
+    static String failuresKey(String key) {
+        return key + ":failures";
+    }
+
     @Override
     void prepare() {
         withConnection(connection -> {
@@ -110,8 +139,9 @@ final class ListQueue extends RedisQueue {
     @Override
     List<RawEntry> recoverOwn(int max) {
         if (!recovered) {
-            Long moved = withConnection(connection -> connection.scriptingCommands().eval(REAP, ReturnType.INTEGER, 4,
-                    processing, key, heartbeat, consumers, bytes(consumerName), bytes(popFrom.name()), bytes("self")));
+            Long moved = withConnection(connection -> connection.scriptingCommands().eval(REAP, ReturnType.INTEGER, 5,
+                    processing, key, heartbeat, consumers, failures, bytes(consumerName), bytes(popFrom.name()),
+                    bytes("self")));
             recovered = true;
             if (moved != null && moved > 0) {
                 metrics.addClaimed(moved);
@@ -127,16 +157,29 @@ final class ListQueue extends RedisQueue {
         if (first == null) {
             return List.of();
         }
-        List<RawEntry> items = new ArrayList<>();
-        items.add(RawEntry.listItem(first));
-        if (max > 1) {
-            List<?> more = withConnection(connection -> connection.scriptingCommands().eval(MOVE_BATCH, ReturnType.MULTI,
-                    2, key, processing, bytes(Integer.toString(max - 1)), bytes(popFrom.name())));
-            if (more != null) {
-                more.forEach(item -> items.add(RawEntry.listItem((byte[]) item)));
-            }
+        List<?> moved;
+        try {
+            moved = withConnection(connection -> connection.scriptingCommands().eval(MOVE_BATCH, ReturnType.MULTI, 3,
+                    key, processing, failures, bytes(Integer.toString(max - 1)), bytes(popFrom.name()), bytes("1"), first));
+        } catch (RuntimeException e) {
+            returnUndelivered(first);
+            throw e;
+        }
+        List<RawEntry> items = new ArrayList<>(moved.size() / 2);
+        for (int i = 0; i + 1 < moved.size(); i += 2) {
+            items.add(RawEntry.listItem((byte[]) moved.get(i), 1 + ((Number) moved.get(i + 1)).longValue()));
         }
         return items;
+    }
+
+    /** The first item of a batch whose rest could not be read goes back; if Redis is gone, a restart recovers it. */
+    private void returnUndelivered(byte[] item) {
+        try {
+            withConnection(connection -> connection.scriptingCommands().eval(RETURN, ReturnType.INTEGER, 3, processing,
+                    key, failures, returnCommand, bytes("stopped"), item));
+        } catch (RuntimeException e) {
+            RedisSourceConsumer.LOG.debug("could not return an item to {}: {}", config.getKey(), e.toString());
+        }
     }
 
     @Override
@@ -151,24 +194,27 @@ final class ListQueue extends RedisQueue {
     }
 
     private void remove(List<byte[]> items) {
-        byte[][] keysAndArgs = new byte[items.size() + 1][];
+        byte[][] keysAndArgs = new byte[items.size() + 2][];
         keysAndArgs[0] = processing;
+        keysAndArgs[1] = failures;
         for (int i = 0; i < items.size(); i++) {
-            keysAndArgs[i + 1] = items.get(i);
+            keysAndArgs[i + 2] = items.get(i);
         }
-        withConnection(connection -> connection.scriptingCommands().eval(REMOVE, ReturnType.INTEGER, 1, keysAndArgs));
+        withConnection(connection -> connection.scriptingCommands().eval(REMOVE, ReturnType.INTEGER, 2, keysAndArgs));
     }
 
     @Override
-    void release(List<RedisEntry> entries) {
-        byte[][] keysAndArgs = new byte[entries.size() + 3][];
+    void release(List<RedisEntry> entries, boolean failed) {
+        byte[][] keysAndArgs = new byte[entries.size() + 5][];
         keysAndArgs[0] = processing;
         keysAndArgs[1] = key;
-        keysAndArgs[2] = returnCommand;
+        keysAndArgs[2] = failures;
+        keysAndArgs[3] = returnCommand;
+        keysAndArgs[4] = bytes(failed ? "failed" : "stopped");
         for (int i = 0; i < entries.size(); i++) {
-            keysAndArgs[i + 3] = entries.get(i).rawValue();
+            keysAndArgs[i + 5] = entries.get(i).rawValue();
         }
-        withConnection(connection -> connection.scriptingCommands().eval(RETURN, ReturnType.INTEGER, 2, keysAndArgs));
+        withConnection(connection -> connection.scriptingCommands().eval(RETURN, ReturnType.INTEGER, 3, keysAndArgs));
         metrics.addReleased(entries.size());
     }
 
@@ -220,9 +266,9 @@ final class ListQueue extends RedisQueue {
             if (other.equals(consumerName)) {
                 continue;
             }
-            Long moved = withConnection(connection -> connection.scriptingCommands().eval(REAP, ReturnType.INTEGER, 4,
+            Long moved = withConnection(connection -> connection.scriptingCommands().eval(REAP, ReturnType.INTEGER, 5,
                     bytes(processingKey(config.getKey(), other)), key, bytes(heartbeatKey(config.getKey(), other)),
-                    consumers, member, bytes(popFrom.name()), bytes("reap")));
+                    consumers, failures, member, bytes(popFrom.name()), bytes("reap")));
             if (moved != null && moved > 0) {
                 metrics.addClaimed(moved);
                 RedisSourceConsumer.LOG.info("Returned {} item(s) of consumer {} (heartbeat expired) to list {}", moved,

@@ -12,8 +12,8 @@ record RawEntry(String id, Map<byte[], byte[]> fields, byte[] item, long deliver
         return new RawEntry(id, fields, null, deliveryCount);
     }
 
-    static RawEntry listItem(byte[] item) {
-        return new RawEntry(null, null, item, 1);
+    static RawEntry listItem(byte[] item, long deliveryCount) {
+        return new RawEntry(null, null, item, deliveryCount);
     }
 
     boolean deletedFromStream() {

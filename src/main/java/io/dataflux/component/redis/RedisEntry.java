@@ -71,7 +71,10 @@ public final class RedisEntry {
         return value != null ? value : fields.get(RedisSourceConstants.LIST_VALUE_FIELD);
     }
 
-    /** How many times this entry has been delivered to a consumer of the group, this time included (1 in list mode). */
+    /**
+     * How many times this entry has been delivered, this time included: stream mode as Redis counts it for the group;
+     * list mode 1 + the failed deliveries recorded for an item of the same value.
+     */
     public long getDeliveryCount() {
         return deliveryCount;
     }
@@ -91,8 +94,9 @@ public final class RedisEntry {
     }
 
     /**
-     * Gives the entry up without acknowledging it: it no longer counts as in flight; a stream entry stays pending and
-     * is claimed again after minIdleTime, a list item goes back to the list. No-op once acknowledged or released.
+     * Gives the entry up without acknowledging it, as a failed delivery: it no longer counts as in flight; a stream
+     * entry stays pending and is claimed again after minIdleTime, a list item goes back to the far end of the list.
+     * No-op once acknowledged or released.
      */
     public void release() {
         releaseAll(List.of(this));
@@ -125,6 +129,11 @@ public final class RedisEntry {
 
     /** Releases many entries at once; see {@link #release()}. */
     public static void releaseAll(Collection<RedisEntry> entries) {
+        releaseAll(entries, true);
+    }
+
+    /** {@code failed}: the release counts as a failed delivery (list mode; Redis counts stream deliveries itself). */
+    static void releaseAll(Collection<RedisEntry> entries, boolean failed) {
         for (Map.Entry<RedisQueue, List<RedisEntry>> perQueue : byQueue(entries).entrySet()) {
             List<RedisEntry> released = new ArrayList<>();
             for (RedisEntry entry : perQueue.getValue()) {
@@ -136,7 +145,7 @@ public final class RedisEntry {
                 continue;
             }
             try {
-                perQueue.getKey().release(released);
+                perQueue.getKey().release(released, failed);
             } finally {
                 released.forEach(RedisEntry::settle);
             }

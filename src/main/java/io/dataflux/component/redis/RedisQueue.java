@@ -51,7 +51,8 @@ abstract class RedisQueue {
     /** Removes a raw entry that will not be delivered (dead-lettered, or deleted from the stream while pending). */
     abstract void acknowledgeRaw(List<RawEntry> entries);
 
-    abstract void release(List<RedisEntry> entries);
+    /** Gives entries back; {@code failed} counts a failed delivery (towards maxDeliveries) where Redis does not. */
+    abstract void release(List<RedisEntry> entries, boolean failed);
 
     abstract boolean canAckAfterRelease();
 

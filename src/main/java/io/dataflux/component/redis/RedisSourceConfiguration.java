@@ -131,8 +131,11 @@ public class RedisSourceConfiguration implements Cloneable {
     @UriParam(label = "stream", defaultValue = "10000", javaType = "java.time.Duration")
     private long claimInterval = 10000;
 
-    /** An entry delivered more times than this is poison: it is dead-lettered with the reason and acknowledged. */
-    @UriParam(label = "stream", defaultValue = "5")
+    /**
+     * An entry delivered more times than this is poison: it is dead-lettered with the reason and acknowledged. List
+     * mode counts the failed deliveries of each item value in key + ":failures". 0 turns the limit off.
+     */
+    @UriParam(label = "consumer", defaultValue = "5")
     private int maxDeliveries = 5;
 
     /**

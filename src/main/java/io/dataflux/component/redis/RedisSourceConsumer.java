@@ -201,7 +201,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
             LOG.warn("redis-source '{}': releasing {} entries still unacknowledged after {} ms", config.getKey(),
                     leftover.size(), config.getShutdownTimeout());
             try {
-                RedisEntry.releaseAll(leftover);
+                RedisEntry.releaseAll(leftover, false);
             } catch (RuntimeException e) {
                 LOG.warn("redis-source '{}': could not release entries on stop ({}); they are recovered on restart or"
                         + " by another consumer", config.getKey(), e.toString());
@@ -348,8 +348,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
         for (RawEntry entry : raw) {
             if (entry.deletedFromStream()) {
                 deleted.add(entry);
-            } else if (config.getMode() == RedisSourceMode.STREAM && config.getMaxDeliveries() > 0
-                    && entry.deliveryCount() > config.getMaxDeliveries()) {
+            } else if (config.getMaxDeliveries() > 0 && entry.deliveryCount() > config.getMaxDeliveries()) {
                 bad.add(new DeadLetter(entry, "poison: delivered " + entry.deliveryCount() + " times (maxDeliveries="
                         + config.getMaxDeliveries() + ")"));
             } else {
@@ -496,7 +495,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
         }
         if (!pending.isEmpty()) {
             try {
-                queue.release(pending);
+                queue.release(pending, true);
             } catch (RuntimeException e) {
                 releaseBacklog.addAll(pending);
                 throw e;

@@ -121,9 +121,12 @@ final class StreamQueue extends RedisQueue {
         withConnection(connection -> connection.streamCommands().xAck(key, config.getGroup(), ids));
     }
 
-    /** A released stream entry simply stays pending: XAUTOCLAIM hands it out again after minIdleTime. */
+    /**
+     * A released stream entry simply stays pending: XAUTOCLAIM hands it out again after minIdleTime, and Redis counts
+     * its deliveries.
+     */
     @Override
-    void release(List<RedisEntry> entries) {
+    void release(List<RedisEntry> entries, boolean failed) {
         metrics.addReleased(entries.size());
     }
 

@@ -202,4 +202,39 @@ class RedisListSourceTest extends RedisSourceTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.contains("from wrong-type"));
         assertThat(delivered).containsExactly("good", "from wrong-type");
     }
+
+    @Test
+    void anItemThatKeepsFailingIsDeadLetteredAfterMaxDeliveries() throws Exception {
+        redis.lpush(key, "fine-1", "poison", "fine-2");
+        List<Long> poisonDeliveries = new CopyOnWriteArrayList<>();
+        List<String> processed = new CopyOnWriteArrayList<>();
+        CamelContext context = startContext(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("mode=list&consumerName=c1&exchangePerEntry=true&maxDeliveries=2")).routeId("source")
+                        .process(exchange -> {
+                            String item = exchange.getMessage().getBody(String.class);
+                            if (item.equals("poison")) {
+                                poisonDeliveries.add(exchange.getMessage().getHeader(RedisSourceConstants.DELIVERY_COUNT,
+                                        Long.class));
+                                throw new IllegalArgumentException("cannot parse");
+                            }
+                            processed.add(item);
+                        });
+            }
+        });
+
+        String deadLetters = key + ":dead-letter";
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.exists(deadLetters));
+        StreamEntry letter = redis.xrange(deadLetters, (StreamEntryID) null, (StreamEntryID) null).get(0);
+        assertThat(letter.getFields())
+                .containsEntry(RedisSourceConstants.LIST_VALUE_FIELD, "poison")
+                .containsEntry(RedisSourceConstants.DEAD_LETTER_REASON_FIELD, "poison: delivered 3 times (maxDeliveries=2)")
+                .containsEntry(RedisSourceConstants.DEAD_LETTER_DELIVERIES_FIELD, "3");
+        assertThat(poisonDeliveries).containsExactly(1L, 2L);
+        assertThat(processed).containsExactly("fine-1", "fine-2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.llen(ListQueue.processingKey(key, "c1")) == 0
+                && redis.llen(key) == 0 && !redis.exists(ListQueue.failuresKey(key)));
+        assertThat(consumerOf(context, "source").getMetrics().deadLettered()).isEqualTo(1);
+    }
 }

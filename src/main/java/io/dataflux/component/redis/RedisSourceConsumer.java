@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Suspendable;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.health.HealthCheckHelper;
@@ -45,14 +46,15 @@ import org.slf4j.LoggerFactory;
  * <li>{@code ack()} and {@code release()} are idempotent and thread-safe; an entry is in flight until one of them has
  * happened, and a batch holds one of the {@code maxInflightBatches} slots until all its entries are settled. The poll
  * loop blocks while no slot is free.</li>
- * <li>On stop the consumer stops reading, waits up to {@code shutdownTimeout} for entries in flight, and releases the
- * rest. Stream entries can still be acknowledged after that (until the endpoint stops).</li>
+ * <li>Graceful shutdown suspends the consumer first (no more reads) while the exchanges in flight finish; on stop it
+ * waits up to {@code shutdownTimeout} for deferred entries and releases the rest. Stream entries can still be
+ * acknowledged after that (until the endpoint stops).</li>
  * <li>Poison (delivered more than {@code maxDeliveries} times) and undecodable entries (invalid UTF-8, missing
  * {@code requiredFields}) never reach the route: they go to the dead letter with a reason and are acknowledged.</li>
  * </ul>
  */
 @ManagedResource(description = "Redis source consumer")
-public class RedisSourceConsumer extends DefaultConsumer {
+public class RedisSourceConsumer extends DefaultConsumer implements Suspendable {
 
     static final Logger LOG = LoggerFactory.getLogger(RedisSourceConsumer.class);
     private static final String POLL = "poll";
@@ -70,7 +72,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
     /** Bad entries whose dead-lettering failed (Redis went away); retried before reading more. */
     private final Deque<DeadLetter> deadLetterBacklog = new ArrayDeque<>();
     /** Released entries Redis did not take back (it was away); retried by housekeeping. */
-    private final Queue<RedisEntry> releaseBacklog = new ConcurrentLinkedQueue<>();
+    private final Queue<Release> releaseBacklog = new ConcurrentLinkedQueue<>();
     private Semaphore slots;
     private RedisQueue queue;
     private EntryDecoder decoder;
@@ -81,6 +83,9 @@ public class RedisSourceConsumer extends DefaultConsumer {
     private volatile CountDownLatch stopSignal;
 
     private record DeadLetter(RawEntry entry, String reason) {
+    }
+
+    private record Release(List<RedisEntry> entries, boolean failed) {
     }
 
     public RedisSourceConsumer(RedisSourceEndpoint endpoint, Processor processor) {
@@ -169,32 +174,60 @@ public class RedisSourceConsumer extends DefaultConsumer {
             healthCheck.setEnabled(endpoint.getComponent().isHealthCheckConsumerEnabled());
             setHealthCheck(healthCheck);
         }
-        stopSignal = new CountDownLatch(1);
-        reading = true;
-        var executors = endpoint.getCamelContext().getExecutorServiceManager();
-        housekeeper = executors.newSingleThreadScheduledExecutor(this, "RedisSourceHousekeeping");
+        housekeeper = endpoint.getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "RedisSourceHousekeeping");
         long interval = queue.housekeepingInterval();
         housekeeper.scheduleWithFixedDelay(this::housekeeping, interval, interval, TimeUnit.MILLISECONDS);
-        poller = executors.newSingleThreadExecutor(this, "RedisSourcePoller");
-        poller.execute(this::pollLoop);
+        startReading();
         LOG.info("redis-source consuming {} '{}' as {} (batchSize={}, maxInflightBatches={})",
                 config.getMode().name().toLowerCase(), config.getKey(), consumerName, config.getBatchSize(),
                 config.getMaxInflightBatches());
     }
 
-    @Override
-    protected void doStop() throws Exception {
+    private void startReading() {
+        stopSignal = new CountDownLatch(1);
+        reading = true;
+        poller = endpoint.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "RedisSourcePoller");
+        poller.execute(this::pollLoop);
+    }
+
+    /** Stops reading; the poll thread ends after its current read (at most blockTimeout) and hand-over. */
+    private void stopReading() {
         reading = false;
         CountDownLatch signal = stopSignal;
         if (signal != null) {
             signal.countDown();
         }
-        var executors = endpoint.getCamelContext().getExecutorServiceManager();
+    }
+
+    /** Camel's graceful shutdown suspends first: no more reads, while the exchanges in flight finish. */
+    @Override
+    protected void doSuspend() throws Exception {
+        stopReading();
+        super.doSuspend();
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        super.doResume();
+        awaitPollerEnd();
+        startReading();
+    }
+
+    private void awaitPollerEnd() {
         if (poller != null) {
-            // a blocked read returns within blockTimeout
-            executors.shutdownGraceful(poller, config.getBlockTimeout() + config.getConnectTimeout() + 1000);
+            // a synchronous route runs in the poll thread: it gets shutdownTimeout to finish its exchange
+            endpoint.getCamelContext().getExecutorServiceManager().shutdownGraceful(poller,
+                    config.getBlockTimeout() + config.getConnectTimeout() + config.getShutdownTimeout());
             poller = null;
         }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        stopReading();
+        awaitPollerEnd();
+        var executors = endpoint.getCamelContext().getExecutorServiceManager();
         awaitInflight(config.getShutdownTimeout());
         List<RedisEntry> leftover = inflight.stream().flatMap(batch -> batch.unsettledEntries().stream()).toList();
         if (!leftover.isEmpty()) {
@@ -295,7 +328,11 @@ public class RedisSourceConsumer extends DefaultConsumer {
     private boolean acquireSlot() throws InterruptedException {
         while (reading) {
             if (slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                return true;
+                if (reading) {
+                    return true;
+                }
+                // the slot came free because the consumer is winding down: no new batch
+                slots.release();
             }
         }
         return false;
@@ -443,7 +480,7 @@ public class RedisSourceConsumer extends DefaultConsumer {
         exchange.getMessage().setHeader(RedisSourceConstants.KEY, config.getKey());
         try {
             getAsyncProcessor().process(exchange, doneSync -> completed(exchange, entries));
-        } catch (Exception e) {
+        } catch (Throwable e) {
             exchange.setException(e);
             completed(exchange, entries);
         }
@@ -457,14 +494,15 @@ public class RedisSourceConsumer extends DefaultConsumer {
                             + entries.size() + " entries are released and will be delivered again", exchange,
                             exchange.getException());
                 }
-                releaseQuietly(entries);
+                releaseQuietly(entries, true);
             } else if (!manualAck(exchange)) {
                 try {
                     RedisEntry.ackAll(entries);
                     connectionState.succeeded(ACK);
                 } catch (RuntimeException e) {
                     connectionState.failed(ACK, describe(e) + "; unacknowledged entries will be delivered again", e);
-                    releaseQuietly(entries);
+                    // processed fine: not a failed delivery
+                    releaseQuietly(entries, false);
                 }
             }
         } finally {
@@ -478,28 +516,20 @@ public class RedisSourceConsumer extends DefaultConsumer {
                 || Boolean.TRUE.equals(exchange.getMessage().getHeader(RedisSourceConstants.MANUAL_ACK, Boolean.class));
     }
 
-    private void releaseQuietly(List<RedisEntry> entries) {
+    private void releaseQuietly(List<RedisEntry> entries, boolean failed) {
         try {
-            RedisEntry.releaseAll(entries);
+            RedisEntry.releaseAll(entries, failed);
         } catch (RuntimeException e) {
             // the entries no longer count as in flight; housekeeping gives list items back once Redis answers
             LOG.debug("redis-source '{}': could not release entries: {}", config.getKey(), rootMessage(e));
-            releaseBacklog.addAll(entries);
+            releaseBacklog.add(new Release(entries, failed));
         }
     }
 
     private void retryReleases() {
-        List<RedisEntry> pending = new ArrayList<>();
-        for (RedisEntry entry; (entry = releaseBacklog.poll()) != null; ) {
-            pending.add(entry);
-        }
-        if (!pending.isEmpty()) {
-            try {
-                queue.release(pending, true);
-            } catch (RuntimeException e) {
-                releaseBacklog.addAll(pending);
-                throw e;
-            }
+        for (Release release; (release = releaseBacklog.peek()) != null; ) {
+            queue.release(release.entries(), release.failed());
+            releaseBacklog.poll();
         }
     }
 

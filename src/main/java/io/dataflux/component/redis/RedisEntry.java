@@ -2,9 +2,11 @@ package io.dataflux.component.redis;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #ack()} and {@link #release()} are idempotent and thread-safe: any thread may call them, any number of times.
  * An entry is in flight (it counts towards maxInflightBatches) until it is acknowledged or released. After
  * {@code release()} a stream entry can still be acknowledged (its id is unique); a list item cannot (its value is not).
+ * <p>
+ * For an entry that several sinks must have before it may leave Redis, declare them with {@link #ackAfter(String...)};
+ * each sink reports {@link #done(String)} (or {@link #doneAll(Collection, String)} for a group), and the last one
+ * acknowledges the entry. A sink that failed calls {@link #release()}.
  */
 public final class RedisEntry {
 
@@ -36,6 +42,9 @@ public final class RedisEntry {
 
     private final AtomicInteger state = new AtomicInteger(PENDING);
     private final AtomicBoolean settled = new AtomicBoolean();
+    /** The parts that must be done before the acknowledgement (ackAfter/done); guarded by itself. */
+    private final Set<String> outstandingParts = new HashSet<>();
+    private boolean partsDeclared;
     private volatile InflightBatch batch;
     /** The state an acknowledgement in progress came from, to restore if it fails; owned by the acking thread. */
     private int stateBeforeAck;
@@ -100,6 +109,60 @@ public final class RedisEntry {
      */
     public void release() {
         releaseAll(List.of(this));
+    }
+
+    /**
+     * Declares the parts (e.g. the sinks "mysql", "kafka", "hdfs") that must each report {@link #done(String)} before
+     * the entry is acknowledged. Call it before handing the entry to the parts; calling it again adds parts.
+     */
+    public RedisEntry ackAfter(String... parts) {
+        synchronized (outstandingParts) {
+            partsDeclared = true;
+            outstandingParts.addAll(List.of(parts));
+        }
+        return this;
+    }
+
+    /**
+     * One declared part is done with the entry; the last one acknowledges it (see {@link #ack()}, which may throw).
+     * Idempotent per part, thread-safe. A part that failed calls {@link #release()} instead.
+     */
+    public void done(String part) {
+        if (completePart(part)) {
+            ack();
+        }
+    }
+
+    /** {@link #done(String)} for many entries: those whose last part this was are acknowledged with one command. */
+    public static void doneAll(Collection<RedisEntry> entries, String part) {
+        List<RedisEntry> complete = new ArrayList<>();
+        for (RedisEntry entry : entries) {
+            if (entry.completePart(part)) {
+                complete.add(entry);
+            }
+        }
+        ackAll(complete);
+    }
+
+    /** The parts declared with {@link #ackAfter(String...)} that are not done yet. */
+    public Set<String> getOutstandingParts() {
+        synchronized (outstandingParts) {
+            return Set.copyOf(outstandingParts);
+        }
+    }
+
+    /**
+     * True when no part is outstanding any more (and the entry is not acknowledged yet): reporting a part again after a
+     * failed acknowledgement retries it.
+     */
+    private boolean completePart(String part) {
+        synchronized (outstandingParts) {
+            if (!partsDeclared) {
+                throw new IllegalStateException("done(\"" + part + "\") on " + this + " without ackAfter(...) first");
+            }
+            outstandingParts.remove(part);
+            return outstandingParts.isEmpty() && !isAcknowledged();
+        }
     }
 
     /** Acknowledges many entries with one Redis command per source (e.g. an aggregated group of entries). */

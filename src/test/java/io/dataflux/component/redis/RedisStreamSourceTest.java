@@ -347,4 +347,48 @@ class RedisStreamSourceTest extends RedisSourceTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> delivered.contains(Map.of("from", "wrong-type")));
         assertThat(consumerOf(context, "wrong-type").connectionState().isDown()).isFalse();
     }
+
+    @Test
+    void anEntryIsAcknowledgedOnlyWhenEverySinkHasIt() throws Exception {
+        List<String> ids = addEntries(20, 8);
+        List<RedisEntry> archived = new CopyOnWriteArrayList<>();
+        ExecutorService sinks = Executors.newFixedThreadPool(4);
+        CamelContext context = startContext(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("consumerName=c1&batchSize=20&minIdleTime=60000")).routeId("source")
+                        .setProperty(RedisSourceConstants.MANUAL_ACK, constant(true))
+                        .process(exchange -> {
+                            @SuppressWarnings("unchecked")
+                            List<RedisEntry> batch = exchange.getMessage().getBody(List.class);
+                            batch.forEach(entry -> entry.ackAfter("mysql", "kafka", "hdfs"));
+                            for (RedisEntry entry : batch) {
+                                sinks.execute(() -> entry.done("mysql"));
+                                if (entry.getFields().get("n").equals("13")) {
+                                    sinks.execute(entry::release); // Kafka refused this one
+                                } else {
+                                    sinks.execute(() -> entry.done("kafka"));
+                                }
+                            }
+                            archived.addAll(batch); // the archive aggregator acknowledges its part later
+                        });
+            }
+        });
+        RedisSourceConsumer consumer = consumerOf(context, "source");
+        await().atMost(Duration.ofSeconds(5)).until(() -> archived.size() == 20
+                && archived.stream().allMatch(entry -> !entry.getOutstandingParts().contains("mysql")));
+        assertThat(pendingCount("dataflux")).isEqualTo(20);
+        assertThat(consumer.getMetrics().inflightBatches()).isEqualTo(1);
+
+        RedisEntry.doneAll(archived, "hdfs");
+        sinks.shutdown();
+        assertThat(sinks.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+
+        List<StreamPendingEntry> pending = redis.xpending(key, "dataflux", XPendingParams.xPendingParams().count(100));
+        assertThat(pending).extracting(entry -> entry.getID().toString()).containsExactly(ids.get(13));
+        assertThat(archived).filteredOn(RedisEntry::isAcknowledged).hasSize(19);
+        assertThat(consumer.getMetrics().acknowledged()).isEqualTo(19);
+        // released or acknowledged, every entry is settled: the batch no longer holds its slot
+        await().atMost(Duration.ofSeconds(2)).until(() -> consumer.getMetrics().inflightBatches() == 0);
+    }
 }

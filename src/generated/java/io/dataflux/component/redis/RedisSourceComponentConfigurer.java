@@ -45,6 +45,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "connectionfactory":
         case "connectionFactory": getOrCreateConfiguration(target).setConnectionFactory(property(camelContext, org.springframework.data.redis.connection.RedisConnectionFactory.class, value)); return true;
+        case "consumercleanupidletime":
+        case "consumerCleanupIdleTime": getOrCreateConfiguration(target).setConsumerCleanupIdleTime(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "consumername":
         case "consumerName": getOrCreateConfiguration(target).setConsumerName(property(camelContext, java.lang.String.class, value)); return true;
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, int.class, value)); return true;
@@ -116,6 +118,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "connectTimeout": return long.class;
         case "connectionfactory":
         case "connectionFactory": return org.springframework.data.redis.connection.RedisConnectionFactory.class;
+        case "consumercleanupidletime":
+        case "consumerCleanupIdleTime": return long.class;
         case "consumername":
         case "consumerName": return java.lang.String.class;
         case "database": return int.class;
@@ -188,6 +192,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "connectionfactory":
         case "connectionFactory": return getOrCreateConfiguration(target).getConnectionFactory();
+        case "consumercleanupidletime":
+        case "consumerCleanupIdleTime": return getOrCreateConfiguration(target).getConsumerCleanupIdleTime();
         case "consumername":
         case "consumerName": return getOrCreateConfiguration(target).getConsumerName();
         case "database": return getOrCreateConfiguration(target).getDatabase();

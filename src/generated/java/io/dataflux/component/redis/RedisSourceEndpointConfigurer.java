@@ -35,6 +35,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "connectionfactory":
         case "connectionFactory": target.getConfiguration().setConnectionFactory(property(camelContext, org.springframework.data.redis.connection.RedisConnectionFactory.class, value)); return true;
+        case "consumercleanupidletime":
+        case "consumerCleanupIdleTime": target.getConfiguration().setConsumerCleanupIdleTime(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "consumername":
         case "consumerName": target.getConfiguration().setConsumerName(property(camelContext, java.lang.String.class, value)); return true;
         case "database": target.getConfiguration().setDatabase(property(camelContext, int.class, value)); return true;
@@ -103,6 +105,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "connectTimeout": return long.class;
         case "connectionfactory":
         case "connectionFactory": return org.springframework.data.redis.connection.RedisConnectionFactory.class;
+        case "consumercleanupidletime":
+        case "consumerCleanupIdleTime": return long.class;
         case "consumername":
         case "consumerName": return java.lang.String.class;
         case "database": return int.class;
@@ -172,6 +176,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "connectionfactory":
         case "connectionFactory": return target.getConfiguration().getConnectionFactory();
+        case "consumercleanupidletime":
+        case "consumerCleanupIdleTime": return target.getConfiguration().getConsumerCleanupIdleTime();
         case "consumername":
         case "consumerName": return target.getConfiguration().getConsumerName();
         case "database": return target.getConfiguration().getDatabase();

@@ -23,13 +23,14 @@ public class RedisSourceEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(36);
+        Set<String> props = new HashSet<>(37);
         props.add("batchSize");
         props.add("blockTimeout");
         props.add("bridgeErrorHandler");
         props.add("claimInterval");
         props.add("connectTimeout");
         props.add("connectionFactory");
+        props.add("consumerCleanupIdleTime");
         props.add("consumerName");
         props.add("database");
         props.add("deadLetterKey");

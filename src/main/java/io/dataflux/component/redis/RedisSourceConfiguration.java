@@ -145,6 +145,13 @@ public class RedisSourceConfiguration implements Cloneable {
     @UriParam(label = "stream", defaultValue = "true")
     private boolean keepAlive = true;
 
+    /**
+     * Group members that have nothing pending and have been idle this long are deleted from the group (stream mode),
+     * so that the names of replaced pods do not pile up. 0 keeps them.
+     */
+    @UriParam(label = "stream", defaultValue = "86400000", javaType = "java.time.Duration")
+    private long consumerCleanupIdleTime = 86_400_000;
+
     /** The dead-letter stream, whose entries carry the original fields, the reason and the delivery count. Defaults to the key followed by ":dead-letter". */
     @UriParam(label = "consumer")
     private String deadLetterKey;
@@ -417,6 +424,14 @@ public class RedisSourceConfiguration implements Cloneable {
 
     public void setKeepAlive(boolean keepAlive) {
         this.keepAlive = keepAlive;
+    }
+
+    public long getConsumerCleanupIdleTime() {
+        return consumerCleanupIdleTime;
+    }
+
+    public void setConsumerCleanupIdleTime(long consumerCleanupIdleTime) {
+        this.consumerCleanupIdleTime = consumerCleanupIdleTime;
     }
 
     public String getDeadLetterKey() {

@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.RedisStreamCommands.XClaimOptions;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.Consumer;
@@ -20,12 +22,23 @@ import org.springframework.data.redis.connection.stream.PendingMessagesSummary;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /** Stream mode: a consumer group read with XREADGROUP, acknowledged with XACK, idle entries taken with XAUTOCLAIM. */
 final class StreamQueue extends RedisQueue {
 
     private static final String FIRST_ID = "0-0";
+    /** KEYS[1] stream; ARGV: group, this consumer, idle threshold in ms. */
+    private static final byte[] FORGET_IDLE_CONSUMERS = bytes("""
+            local forgotten = 0
+            for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+              local info = {}
+              for i = 1, #consumer, 2 do info[consumer[i]] = consumer[i + 1] end
+              if info['name'] ~= ARGV[2] and info['pending'] == 0 and info['idle'] > tonumber(ARGV[3]) then
+                redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+                forgotten = forgotten + 1
+              end
+            end
+            return forgotten""");
 
     private final Consumer consumer;
     private final byte[] deadLetterKey;
@@ -34,6 +47,7 @@ final class StreamQueue extends RedisQueue {
     private String claimCursor = FIRST_ID;
     private boolean claimCycleComplete = true;
     private long lastTrim;
+    private long lastConsumerCleanup;
 
     StreamQueue(RedisSourceConfiguration config, RedisConnectionFactory connections, String consumerName,
                 RedisSourceMetrics metrics) {
@@ -150,7 +164,7 @@ final class StreamQueue extends RedisQueue {
 
     @Override
     long housekeepingInterval() {
-        return Math.max(100, Math.min(10_000, config.getMinIdleTime() / 3));
+        return Math.max(100, Math.min(Math.min(10_000, config.getClaimInterval()), config.getMinIdleTime() / 3));
     }
 
     @Override
@@ -160,6 +174,26 @@ final class StreamQueue extends RedisQueue {
         }
         refreshStatistics();
         trimIfDue();
+        forgetIdleConsumersIfDue();
+    }
+
+    /**
+     * Deletes the group's consumers that have nothing pending and have been idle for consumerCleanupIdleTime (e.g.
+     * the names of replaced pods). Check and delete are one script: a consumer that just received entries stays.
+     */
+    private void forgetIdleConsumersIfDue() {
+        long now = System.currentTimeMillis();
+        if (config.getConsumerCleanupIdleTime() <= 0 || now - lastConsumerCleanup < config.getClaimInterval()) {
+            return;
+        }
+        lastConsumerCleanup = now;
+        Long forgotten = withConnection(connection -> connection.scriptingCommands().eval(FORGET_IDLE_CONSUMERS,
+                ReturnType.INTEGER, 1, key, bytes(config.getGroup()), bytes(consumerName),
+                bytes(Long.toString(config.getConsumerCleanupIdleTime()))));
+        if (forgotten != null && forgotten > 0) {
+            RedisSourceConsumer.LOG.info("Forgot {} idle consumer(s) with nothing pending in group {} of {}", forgotten,
+                    config.getGroup(), config.getKey());
+        }
     }
 
     /** Resets the idle time of the entries still in flight here, so other consumers do not claim them. */

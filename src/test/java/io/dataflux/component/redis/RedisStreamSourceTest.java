@@ -25,6 +25,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
@@ -390,5 +391,26 @@ class RedisStreamSourceTest extends RedisSourceTestSupport {
         assertThat(consumer.getMetrics().acknowledged()).isEqualTo(19);
         // released or acknowledged, every entry is settled: the batch no longer holds its slot
         await().atMost(Duration.ofSeconds(2)).until(() -> consumer.getMetrics().inflightBatches() == 0);
+    }
+
+    @Test
+    void idleConsumersWithNothingPendingAreForgottenAndTheOthersKept() throws Exception {
+        addEntries(1, 8);
+        redis.xgroupCreate(key, "dataflux", new StreamEntryID(0, 0), false);
+        redis.xgroupCreateConsumer(key, "dataflux", "replaced-pod");
+        // a consumer that died holding an entry: it must stay until the entry is claimed
+        redis.xreadGroup("dataflux", "dead-pod", XReadGroupParams.xReadGroupParams().count(1),
+                Map.of(key, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        startContext(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("consumerName=c1&consumerCleanupIdleTime=300&claimInterval=100&minIdleTime=600000"))
+                        .routeId("source").to("log:cleanup?level=DEBUG");
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.xinfoConsumers2(key, "dataflux").stream()
+                .map(consumer -> consumer.getName()).toList().equals(List.of("c1", "dead-pod")));
+        assertThat(pendingCount("dataflux")).isEqualTo(1);
     }
 }

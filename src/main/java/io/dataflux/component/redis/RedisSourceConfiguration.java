@@ -133,7 +133,7 @@ public class RedisSourceConfiguration implements Cloneable {
 
     /**
      * An entry delivered more times than this is poison: it is dead-lettered with the reason and acknowledged. List
-     * mode counts the failed deliveries of each item value in key + ":failures". 0 turns the limit off.
+     * mode counts the failed deliveries of each item value in the hash named after the key with the suffix :failures. 0 turns the limit off.
      */
     @UriParam(label = "consumer", defaultValue = "5")
     private int maxDeliveries = 5;
@@ -162,7 +162,7 @@ public class RedisSourceConfiguration implements Cloneable {
 
     /**
      * Trimming of the stream's history (stream mode): NONE, MAXLEN (keep about trimMaxLen entries) or ACKED (drop
-     * what the group has acknowledged, with MINID). Always approximate (~).
+     * what the group has acknowledged, with MINID). Always approximate: Redis trims whole stream nodes only.
      */
     @UriParam(label = "stream", defaultValue = "NONE", enums = "NONE,MAXLEN,ACKED")
     private String trim = "NONE";

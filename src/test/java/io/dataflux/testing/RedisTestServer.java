@@ -17,13 +17,16 @@ import redis.embedded.core.ExecutableProvider;
 /** A real redis-server on 127.0.0.1 with persistence off, in a temporary directory. */
 public final class RedisTestServer implements TestServer {
 
-    private final ExternalProcess process;
+    private final List<String> command;
+    private ExternalProcess process;
     private final Path dir;
     private final int port;
     private final String binary;
     private final Duration startupTime;
 
-    private RedisTestServer(ExternalProcess process, Path dir, int port, String binary, Duration startupTime) {
+    private RedisTestServer(ExternalProcess process, Path dir, int port, String binary, Duration startupTime,
+                            List<String> command) {
+        this.command = command;
         this.process = process;
         this.dir = dir;
         this.port = port;
@@ -32,6 +35,18 @@ public final class RedisTestServer implements TestServer {
     }
 
     static RedisTestServer start(ServerSource source) throws Exception {
+        return start(source, false);
+    }
+
+    /**
+     * A Redis of its own for a test that stops or restarts it, with persistence on (AOF, fsync always) so that a
+     * {@link #restart()} keeps the data; the caller closes it.
+     */
+    public static RedisTestServer startDedicated() throws Exception {
+        return start(ServerSource.fromSystemProperty(), true);
+    }
+
+    private static RedisTestServer start(ServerSource source, boolean persistent) throws Exception {
         long began = System.nanoTime();
         Optional<Path> system = source == ServerSource.SYSTEM ? ServerSource.findExecutable("redis-server") : Optional.empty();
         Path executable = system.isPresent() ? system.get() : ExecutableProvider.newJarResourceProvider().get().toPath();
@@ -39,16 +54,38 @@ public final class RedisTestServer implements TestServer {
 
         Path dir = Files.createTempDirectory("dataflux-redis-");
         int port = Network.freePort();
-        ExternalProcess process = ExternalProcess.start("redis-server", List.of(executable.toString(),
+        List<String> command = List.of(executable.toString(),
                 "--port", Integer.toString(port), "--bind", Network.HOST, "--protected-mode", "yes",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()), dir.resolve("redis.log"), Map.of());
+                "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString());
+        ExternalProcess process = launch(command, port, dir);
+        return new RedisTestServer(process, dir, port, binary, Duration.ofNanos(System.nanoTime() - began), command);
+    }
+
+    private static ExternalProcess launch(List<String> command, int port, Path dir) throws Exception {
+        ExternalProcess process = ExternalProcess.start("redis-server", command, dir.resolve("redis.log"), Map.of());
         try {
             Readiness.await("redis-server on port " + port, Duration.ofSeconds(20), process, () -> ping(port));
         } catch (Exception e) {
             process.close();
             throw e;
         }
-        return new RedisTestServer(process, dir, port, binary, Duration.ofNanos(System.nanoTime() - began));
+        return process;
+    }
+
+    /** Stops this server gracefully: with persistence on, it writes its data first. */
+    public synchronized void stop() throws InterruptedException {
+        process.close();
+    }
+
+    /** Starts a stopped server again on the same port and directory. */
+    public synchronized void startAgain() throws Exception {
+        process = launch(command, port, dir);
+    }
+
+    /** {@link #stop()} then {@link #startAgain()}. */
+    public void restart() throws Exception {
+        stop();
+        startAgain();
     }
 
     public String host() {
@@ -80,7 +117,7 @@ public final class RedisTestServer implements TestServer {
     }
 
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
         process.close();
         TempDirs.delete(dir);
     }

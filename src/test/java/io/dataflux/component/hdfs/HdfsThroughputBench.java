@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Write throughput of the producer into the MiniDFSCluster: 1 KB JSON records, files rolled at 64 MB, hsync per
  * exchange. Not part of the default run (tag bench); run it with
- * {@code ./mvnw -B -q test -Dtest=HdfsThroughputBench -Ddataflux.test.excludedGroups=none}.
+ * {@code ./mvnw -B -q test -Dtest=HdfsThroughputBench -Dsurefire.excludedGroups=none}.
  */
 @Tag("bench")
 class HdfsThroughputBench extends HdfsTestSupport {

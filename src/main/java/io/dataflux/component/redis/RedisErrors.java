@@ -1,0 +1,44 @@
+package io.dataflux.component.redis;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+
+/** Recognises Redis errors by their reply codes (Spring translates the client exceptions, the messages stay). */
+final class RedisErrors {
+
+    private RedisErrors() {
+    }
+
+    static boolean isBusyGroup(Throwable e) {
+        return messageContains(e, "BUSYGROUP");
+    }
+
+    static boolean isWrongType(Throwable e) {
+        return messageContains(e, "WRONGTYPE");
+    }
+
+    /** The group or the stream vanished (e.g. the key was deleted, or Redis restarted without persistence). */
+    static boolean isNoGroup(Throwable e) {
+        return messageContains(e, "NOGROUP");
+    }
+
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisConnectionFailureException || t instanceof DataAccessResourceFailureException
+                    || t instanceof java.net.ConnectException || t instanceof java.net.SocketException
+                    || t.getClass().getSimpleName().equals("JedisConnectionException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean messageContains(Throwable e, String code) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

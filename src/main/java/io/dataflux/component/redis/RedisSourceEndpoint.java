@@ -1,0 +1,127 @@
+package io.dataflux.component.redis;
+
+import java.time.Duration;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+
+/**
+ * Reads a Redis stream (consumer group) or list (reliable queue) at least once, in batches, with deferred
+ * acknowledgement; see {@link RedisSourceConsumer} for the acknowledgement contract.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "redis-source", title = "Redis Source", syntax = "redis-source:key",
+             consumerOnly = true, category = { Category.MESSAGING, Category.CACHE },
+             headersClass = RedisSourceConstants.class)
+public class RedisSourceEndpoint extends DefaultEndpoint {
+
+    @UriParam
+    private RedisSourceConfiguration configuration;
+
+    /** The factory this endpoint made from host/port/... options; null when one was given. */
+    private JedisConnectionFactory ownFactory;
+
+    public RedisSourceEndpoint(String uri, RedisSourceComponent component, RedisSourceConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+    }
+
+    @Override
+    public RedisSourceComponent getComponent() {
+        return (RedisSourceComponent) super.getComponent();
+    }
+
+    public RedisSourceConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(RedisSourceConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("redis-source only consumes; use spring-redis to write to Redis");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        RedisSourceConsumer consumer = new RedisSourceConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    public boolean isRemote() {
+        return true;
+    }
+
+    /**
+     * One pooled factory per endpoint, alive from the endpoint's start to its stop (after its consumer's), so that
+     * deferred acknowledgements still work while the route shuts down.
+     */
+    RedisConnectionFactory connectionFactory() {
+        return configuration.getConnectionFactory() != null ? configuration.getConnectionFactory() : ownFactory;
+    }
+
+    String describeServer() {
+        return configuration.getConnectionFactory() != null ? "the configured connectionFactory"
+                : configuration.getHost() + ":" + configuration.getPort();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        if (configuration.getConnectionFactory() == null) {
+            ownFactory = createFactory();
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (ownFactory != null) {
+            ownFactory.destroy();
+            ownFactory = null;
+        }
+        super.doStop();
+    }
+
+    private JedisConnectionFactory createFactory() {
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(configuration.getHost(),
+                configuration.getPort());
+        server.setDatabase(configuration.getDatabase());
+        if (configuration.getUsername() != null && !configuration.getUsername().isBlank()) {
+            server.setUsername(configuration.getUsername());
+        }
+        if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
+            server.setPassword(RedisPassword.of(configuration.getPassword()));
+        }
+        GenericObjectPoolConfig<redis.clients.jedis.Jedis> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(configuration.getPoolSize());
+        pool.setMaxIdle(configuration.getPoolSize());
+        pool.setMinIdle(0);
+        pool.setMaxWait(Duration.ofMillis(configuration.getConnectTimeout() + configuration.getBlockTimeout()));
+        JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
+                .connectTimeout(Duration.ofMillis(configuration.getConnectTimeout()))
+                // a blocking read must not time out on the socket first
+                .readTimeout(Duration.ofMillis(configuration.getBlockTimeout() + Math.max(2000, configuration.getConnectTimeout())));
+        if (configuration.isSsl()) {
+            client.useSsl();
+        }
+        client.usePooling().poolConfig(pool);
+        JedisConnectionFactory factory = new JedisConnectionFactory(server, client.build());
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
+}

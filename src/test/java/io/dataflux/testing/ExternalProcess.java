@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,14 +82,15 @@ final class ExternalProcess implements AutoCloseable {
         return tail(log);
     }
 
-    /** The server process itself (the watchdog's child), while it runs. */
-    java.util.Optional<ProcessHandle> server() {
-        return watchdog.children().findFirst();
+    /** The server process itself: the watchdog's first child (the others are its short polling sleeps). */
+    Optional<ProcessHandle> server() {
+        return watchdog.children()
+                .min(Comparator.comparing(child -> child.info().startInstant().orElse(Instant.MAX)));
     }
 
     /** The server's resident set size in kilobytes (VmHWM: its peak), or -1 if it is gone. */
     long peakRssKb() {
-        return watchdog.descendants().findFirst().map(p -> ProcStatus.peakRssKb(p.pid())).orElse(-1L);
+        return server().map(p -> ProcStatus.peakRssKb(p.pid())).orElse(-1L);
     }
 
     @Override

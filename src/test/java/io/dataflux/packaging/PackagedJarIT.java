@@ -33,6 +33,10 @@ class PackagedJarIT {
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true);
         builder.environment().put("DATAFLUX_HEARTBEAT_PERIOD", "200");
+        // no servers here: this test is about packaging, the pipeline tests run it against real ones
+        builder.environment().put("DATAFLUX_MYSQL_MIGRATE", "false");
+        builder.environment().put("DATAFLUX_HDFS_CONNECT_ON_STARTUP", "false");
+        builder.environment().put("DATAFLUX_INGEST_AUTO_STARTUP", "false");
         Process process = builder.start();
 
         List<String> output = new CopyOnWriteArrayList<>();

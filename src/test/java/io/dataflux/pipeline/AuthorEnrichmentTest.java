@@ -8,13 +8,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.dataflux.testing.DataFluxCamelTest;
-import io.dataflux.testing.MySqlSchema;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -27,10 +25,6 @@ class AuthorEnrichmentTest extends DataFluxCamelTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    static void schema() {
-        MySqlSchema.migrate();
-    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {

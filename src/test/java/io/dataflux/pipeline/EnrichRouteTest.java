@@ -11,14 +11,12 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.dataflux.testing.DataFluxCamelTest;
-import io.dataflux.testing.MySqlSchema;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,15 +29,14 @@ class EnrichRouteTest extends DataFluxCamelTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    static void schema() {
-        MySqlSchema.migrate();
-    }
 
     @Override
     protected Properties testProperties() {
         Properties properties = new Properties();
         properties.put("dataflux.record.max-bytes", "2000");
+        // the outage test needs to see the failure, not ten retries of it
+        properties.put("dataflux.retry.max-redeliveries", "1");
+        properties.put("dataflux.retry.initial-delay", "10");
         return properties;
     }
 

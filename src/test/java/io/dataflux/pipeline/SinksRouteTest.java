@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.dataflux.testing.DataFluxCamelTest;
-import io.dataflux.testing.MySqlSchema;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;
@@ -24,7 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,10 +36,6 @@ class SinksRouteTest extends DataFluxCamelTest {
     private static final String TOPIC = "posts-" + UUID.randomUUID().toString().substring(0, 8);
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    static void schema() {
-        MySqlSchema.migrate();
-    }
 
     @Override
     protected Properties testProperties() {

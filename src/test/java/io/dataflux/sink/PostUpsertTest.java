@@ -10,12 +10,10 @@ import java.util.UUID;
 
 import io.dataflux.pipeline.SourceRecord;
 import io.dataflux.testing.DataFluxCamelTest;
-import io.dataflux.testing.MySqlSchema;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +26,6 @@ class PostUpsertTest extends DataFluxCamelTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    static void migrate() {
-        MySqlSchema.migrate();
-    }
 
     @Override
     protected RoutesBuilder createRouteBuilder() {

@@ -1,6 +1,7 @@
 package io.dataflux.testing;
 
 import java.util.Properties;
+import java.util.Set;
 
 import io.dataflux.DataFluxApplication;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -29,9 +30,12 @@ public abstract class DataFluxCamelTest extends CamelMainTestSupport {
         super.configureContext(configuration);
         Properties overrides = new Properties();
         RealServers servers = getClass().getAnnotation(RealServers.class);
-        if (servers != null) {
-            overrides.putAll(TestServers.camelProperties(servers.value()));
-        }
+        Set<ServerKind> kinds = servers == null ? Set.of() : Set.of(servers.value());
+        overrides.putAll(TestServers.camelProperties(kinds.toArray(ServerKind[]::new)));
+        // what a test did not ask a server for stays off; consuming from Redis is for the tests that ask for it
+        overrides.put("dataflux.mysql.migrate", Boolean.toString(kinds.contains(ServerKind.MARIADB)));
+        overrides.put("dataflux.hdfs.connect-on-startup", Boolean.toString(kinds.contains(ServerKind.HDFS)));
+        overrides.put("dataflux.ingest.auto-startup", "false");
         overrides.putAll(testProperties());
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
     }

@@ -1,0 +1,16 @@
+package io.dataflux.pipeline;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * The archive could not write an aggregate, retries included: its entries go back to Redis to be delivered again
+ * (held in flight, they would never be redelivered and would block the source).
+ */
+public final class ArchiveFailed implements Processor {
+
+    @Override
+    public void process(Exchange exchange) {
+        Acknowledgements.release(ArchiveDelivered.deliveries(exchange));
+    }
+}

@@ -1,0 +1,47 @@
+package io.dataflux.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.dataflux.component.redis.RedisEntry;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Processor;
+
+/**
+ * First step of the ingest route: the redis-source batch (a list of entries, acknowledged by the pipeline itself)
+ * becomes a list of records, each with its payload field's bytes and a {@link Delivery} holding its entry. The records
+ * are also kept in a property, for the acknowledgement at the end of the route.
+ */
+public final class IngestBatch implements Processor {
+
+    /** All records of the batch, dead-lettered ones included. */
+    public static final String RECORDS = "dataflux.batchRecords";
+
+    private String payloadField = "value";
+
+    @Override
+    public void process(Exchange exchange) throws InvalidPayloadException {
+        List<?> entries = exchange.getIn().getMandatoryBody(List.class);
+        List<SourceRecord> records = new ArrayList<>(entries.size());
+        for (Object item : entries) {
+            RedisEntry entry = (RedisEntry) item;
+            String payload = entry.getFields().get(payloadField);
+            String sourceId = entry.getId() != null ? entry.getId() : entry.getKey() + "#" + records.size();
+            records.add(new SourceRecord(sourceId,
+                    payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8), new Delivery(entry)));
+        }
+        exchange.setProperty(RECORDS, records);
+        exchange.getIn().setBody(records);
+    }
+
+    public String getPayloadField() {
+        return payloadField;
+    }
+
+    /** The entry field that holds the record (list mode: always {@code value}, the item itself). */
+    public void setPayloadField(String payloadField) {
+        this.payloadField = payloadField;
+    }
+}

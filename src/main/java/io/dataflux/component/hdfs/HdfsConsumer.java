@@ -187,10 +187,21 @@ public class HdfsConsumer extends ScheduledPollConsumer {
             fs.delete(path, false);
         } else if (moveTo != null) {
             fs.mkdirs(moveTo);
-            fs.rename(path, new Path(moveTo, path.getName()));
+            renameToFreeName(path, moveTo, path.getName());
         } else {
-            fs.rename(path, path.suffix("." + config.getReadSuffix()));
+            renameToFreeName(path, path.getParent(), path.getName() + "." + config.getReadSuffix());
         }
+    }
+
+    /** A file read twice (e.g. written again under the same fixed name) must not be read again and again. */
+    private void renameToFreeName(Path source, Path dir, String name) throws IOException {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            Path target = new Path(dir, FileNaming.numbered(name, attempt));
+            if (!fs.exists(target) && fs.rename(source, target)) {
+                return;
+            }
+        }
+        throw new IOException("hdfs: no free name in " + dir + " for " + source + " after reading it");
     }
 
     private String relativeName(Path path) {

@@ -48,6 +48,9 @@ final class HdfsOptions {
         requirePositive("rollIdle", config.getRollIdle(), true);
         requirePositive("checkIdleInterval", config.getCheckIdleInterval(), false);
         requirePositive("chunkSize", config.getChunkSize(), false);
+        requireNameSafe("filePrefix", config.getFilePrefix());
+        requireNameSafe("fileExtension", config.getFileExtension());
+        requireNameSafe("instanceId", config.getInstanceId());
         requireNameSafe("inProgressPrefix", config.getInProgressPrefix());
         requireNameSafe("openedSuffix", config.getOpenedSuffix());
         requireNameSafe("readSuffix", config.getReadSuffix());

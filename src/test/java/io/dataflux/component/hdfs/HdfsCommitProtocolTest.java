@@ -29,6 +29,7 @@ class HdfsCommitProtocolTest extends HdfsTestSupport {
         int exchanges = 60;
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger finalFilesChecked = new AtomicInteger();
+        reader.mkdirs(new Path(base));
         ExecutorService lister = Executors.newSingleThreadExecutor();
         Future<?> listing = lister.submit(() -> {
             while (writing.get()) {
@@ -47,7 +48,6 @@ class HdfsCommitProtocolTest extends HdfsTestSupport {
             return null;
         });
         try {
-            reader.mkdirs(new Path(base));
             for (int i = 0; i < exchanges; i++) {
                 template.requestBody(uri, "record-" + i + "-" + "x".repeat(200));
             }

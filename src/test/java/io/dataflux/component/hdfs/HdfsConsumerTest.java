@@ -78,6 +78,9 @@ class HdfsConsumerTest extends HdfsTestSupport {
         streamed.assertIsSatisfied(10_000);
         context.getRouteController().stopRoute("streamed");
         reader.rename(new org.apache.hadoop.fs.Path(base, "raw.bin.streamed"), new org.apache.hadoop.fs.Path(base, "raw.bin"));
+        // a file of the same name was moved before: the move picks a free name instead of failing every poll
+        reader.mkdirs(new org.apache.hadoop.fs.Path(base, "done"));
+        reader.create(new org.apache.hadoop.fs.Path(base, "done/raw.bin")).close();
 
         MockEndpoint chunks = getMockEndpoint("mock:chunks");
         chunks.expectedMessageCount(3);
@@ -86,7 +89,7 @@ class HdfsConsumerTest extends HdfsTestSupport {
         chunks.assertIsSatisfied(10_000);
         assertThat(chunks.getExchanges()).extracting(e -> e.getMessage().getBody(String.class))
                 .containsExactly("0123", "4567", "89");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(filesUnder(base)).containsExactly(base + "/done/raw.bin"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(filesUnder(base)).containsExactly(base + "/done/raw-1.bin", base + "/done/raw.bin"));
     }
 
     @Test

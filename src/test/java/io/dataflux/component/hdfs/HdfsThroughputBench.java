@@ -32,16 +32,18 @@ class HdfsThroughputBench extends HdfsTestSupport {
     @Test
     void throughput() throws Exception {
         List<String> report = new ArrayList<>();
-        report.add(run("batches of 1000 records (1 MB) per exchange, 1 thread", 1000, 1, 12));
-        report.add(run("batches of 250 records per exchange, 4 threads, one partition", 250, 4, 8));
-        report.add(run("1 record per exchange, 1 thread", 1, 1, 5));
-        System.out.println("\nhdfs producer throughput (MiniDFSCluster, 1 DataNode, hsync, 1 KB records, roll at 64 MB):");
+        report.add(run("batches of 1000 records (1 MB) per exchange, 1 thread", 1000, 1, 10, OPTIONS));
+        report.add(run("batches of 250 records per exchange, 4 threads, one partition", 250, 4, 8, OPTIONS));
+        report.add(run("1 record per exchange, 1 thread", 1, 1, 5, OPTIONS));
+        report.add(run("batches of 1000 records per exchange, 1 thread, syncMode=HFLUSH (for comparison)", 1000, 1, 6,
+                OPTIONS + "&syncMode=HFLUSH"));
+        System.out.println("\nhdfs producer throughput (MiniDFSCluster, 1 DataNode, 1 KB records, roll at 64 MB, hsync unless said):");
         report.forEach(line -> System.out.println("  " + line));
     }
 
-    private String run(String scenario, int recordsPerExchange, int threads, int seconds) throws Exception {
-        String dir = "/" + recordsPerExchange + "x" + threads;
-        Producer producer = startedProducer(hdfs(dir, OPTIONS));
+    private String run(String scenario, int recordsPerExchange, int threads, int seconds, String options) throws Exception {
+        String dir = "/" + recordsPerExchange + "x" + threads + (options.contains("HFLUSH") ? "-hflush" : "");
+        Producer producer = startedProducer(hdfs(dir, options));
         List<String> batch = new ArrayList<>();
         for (int i = 0; i < recordsPerExchange; i++) {
             batch.add(record(i));
@@ -70,7 +72,7 @@ class HdfsThroughputBench extends HdfsTestSupport {
         pool.shutdown();
         ServiceHelper.stopService(producer);
 
-        HdfsEndpoint endpoint = context.getEndpoint(hdfs(dir, OPTIONS), HdfsEndpoint.class);
+        HdfsEndpoint endpoint = context.getEndpoint(hdfs(dir, options), HdfsEndpoint.class);
         long records = endpoint.getMetrics().getRecordsWritten();
         long bytes = endpoint.getMetrics().getBytesWritten();
         assertThat(records).isEqualTo(exchanges * recordsPerExchange);

@@ -1,5 +1,6 @@
 package io.dataflux.sink;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,9 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
 
 /**
- * Prepares a batch for the MySQL upsert: posts that share an id inside the batch are merged into one (later fields
- * win, so MySQL never sees the same key twice in one statement), the body becomes their rows, and the merged posts
+ * Prepares a batch for the MySQL upsert: posts that share an id inside the batch are merged into one (the newer
+ * version's fields win, by created_at, else the later in the batch; MySQL never sees the same key twice in one
+ * statement), the body becomes their rows, and the merged posts
  * are kept in a property for the row-by-row retry.
  */
 public final class MySqlRows implements Processor {
@@ -32,13 +34,22 @@ public final class MySqlRows implements Processor {
         exchange.getIn().setBody(rows);
     }
 
+    private static boolean isOlder(Map<String, Object> post, Map<String, Object> than) {
+        Object createdAt = post.get(PostFields.CREATED_AT);
+        Object otherCreatedAt = than.get(PostFields.CREATED_AT);
+        return createdAt != null && otherCreatedAt != null
+                && OffsetDateTime.parse((String) createdAt).isBefore(OffsetDateTime.parse((String) otherCreatedAt));
+    }
+
     static List<EnrichedPost> mergeByKey(List<EnrichedPost> posts) {
         Map<Object, EnrichedPost> merged = new LinkedHashMap<>();
         for (EnrichedPost post : posts) {
             merged.merge(post.post().get(PostFields.ID), post, (earlier, later) -> {
-                Map<String, Object> fields = new LinkedHashMap<>(earlier.post());
-                fields.putAll(later.post());
-                return new EnrichedPost(later.source(), fields);
+                // the same rule as the upsert's: an older version does not replace a newer one
+                boolean laterIsOlder = isOlder(later.post(), earlier.post());
+                Map<String, Object> fields = new LinkedHashMap<>(laterIsOlder ? later.post() : earlier.post());
+                fields.putAll(laterIsOlder ? earlier.post() : later.post());
+                return laterIsOlder ? new EnrichedPost(earlier.source(), fields) : new EnrichedPost(later.source(), fields);
             });
         }
         return new ArrayList<>(merged.values());

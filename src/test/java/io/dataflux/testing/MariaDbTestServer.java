@@ -83,7 +83,24 @@ public final class MariaDbTestServer implements TestServer {
     }
 
     public String jdbcUrl() {
-        return rootUrl(port, DATABASE) + "&rewriteBatchedStatements=true";
+        return jdbcUrl(DATABASE);
+    }
+
+    /** The URL of another database of this server (see {@link #createDatabase}). */
+    public String jdbcUrl(String database) {
+        return rootUrl(port, database) + "&rewriteBatchedStatements=true";
+    }
+
+    /** A database of its own, for a test that must see only its own rows. */
+    public void createDatabase(String database) throws SQLException {
+        if (!database.matches("\\w+")) {
+            throw new IllegalArgumentException("not a plain database name: " + database);
+        }
+        try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), username(), password());
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE IF NOT EXISTS " + database
+                    + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
     }
 
     public String username() {

@@ -19,6 +19,7 @@ import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import redis.clients.jedis.Jedis;
 
 /**
  * Reads a Redis stream (consumer group) or list (reliable queue) at least once, in batches, with deferred
@@ -110,7 +111,7 @@ public class RedisSourceEndpoint extends DefaultEndpoint {
         if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
             server.setPassword(RedisPassword.of(configuration.getPassword()));
         }
-        GenericObjectPoolConfig<redis.clients.jedis.Jedis> pool = new GenericObjectPoolConfig<>();
+        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(configuration.getPoolSize());
         pool.setMaxIdle(configuration.getPoolSize());
         pool.setMinIdle(0);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ public final class RedisTestServer implements TestServer {
     private final int port;
     private final String binary;
     private final Duration startupTime;
+    private int tlsPort;
 
     private RedisTestServer(ExternalProcess process, Path dir, int port, String binary, Duration startupTime,
                             List<String> command) {
@@ -35,7 +37,7 @@ public final class RedisTestServer implements TestServer {
     }
 
     static RedisTestServer start(ServerSource source) throws Exception {
-        return start(source, false);
+        return start(source, false, List.of());
     }
 
     /**
@@ -43,10 +45,29 @@ public final class RedisTestServer implements TestServer {
      * {@link #restart()} keeps the data; the caller closes it.
      */
     public static RedisTestServer startDedicated() throws Exception {
-        return start(ServerSource.fromSystemProperty(), true);
+        return start(ServerSource.fromSystemProperty(), true, List.of());
     }
 
-    private static RedisTestServer start(ServerSource source, boolean persistent) throws Exception {
+    /**
+     * A Redis of its own that also accepts TLS on {@link #tlsPort()}, with the given PEM certificate, key and CA
+     * (clients need no certificate). Throws UnsupportedOperationException when the binary has no TLS support (the one
+     * embedded-redis bundles).
+     */
+    public static RedisTestServer startDedicatedWithTls(Path certificate, Path key, Path caCertificate) throws Exception {
+        int tlsPort = Network.freePort();
+        try {
+            RedisTestServer server = start(ServerSource.fromSystemProperty(), false, List.of("--tls-port",
+                    Integer.toString(tlsPort), "--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                    "--tls-ca-cert-file", caCertificate.toString(), "--tls-auth-clients", "no"));
+            server.tlsPort = tlsPort;
+            return server;
+        } catch (IllegalStateException e) {
+            throw new UnsupportedOperationException("this redis-server cannot serve TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static RedisTestServer start(ServerSource source, boolean persistent, List<String> extraArguments)
+            throws Exception {
         long began = System.nanoTime();
         Optional<Path> system = source == ServerSource.SYSTEM ? ServerSource.findExecutable("redis-server") : Optional.empty();
         Path executable = system.isPresent() ? system.get() : ExecutableProvider.newJarResourceProvider().get().toPath();
@@ -54,9 +75,10 @@ public final class RedisTestServer implements TestServer {
 
         Path dir = Files.createTempDirectory("dataflux-redis-");
         int port = Network.freePort();
-        List<String> command = List.of(executable.toString(),
+        List<String> command = new ArrayList<>(List.of(executable.toString(),
                 "--port", Integer.toString(port), "--bind", Network.HOST, "--protected-mode", "yes",
-                "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString());
+                "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString()));
+        command.addAll(extraArguments);
         ExternalProcess process = launch(command, port, dir);
         return new RedisTestServer(process, dir, port, binary, Duration.ofNanos(System.nanoTime() - began), command);
     }
@@ -94,6 +116,11 @@ public final class RedisTestServer implements TestServer {
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server from {@link #startDedicatedWithTls}; 0 otherwise. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     @Override

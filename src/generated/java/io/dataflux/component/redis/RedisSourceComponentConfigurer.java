@@ -90,6 +90,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "ssl": getOrCreateConfiguration(target).setSsl(property(camelContext, boolean.class, value)); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "startid":
         case "startId": getOrCreateConfiguration(target).setStartId(property(camelContext, java.lang.String.class, value)); return true;
         case "trim": getOrCreateConfiguration(target).setTrim(property(camelContext, java.lang.String.class, value)); return true;
@@ -163,6 +165,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "ssl": return boolean.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "startid":
         case "startId": return java.lang.String.class;
         case "trim": return java.lang.String.class;
@@ -237,6 +241,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "ssl": return getOrCreateConfiguration(target).isSsl();
+        case "sslcontextparameters":
+        case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "startid":
         case "startId": return getOrCreateConfiguration(target).getStartId();
         case "trim": return getOrCreateConfiguration(target).getTrim();

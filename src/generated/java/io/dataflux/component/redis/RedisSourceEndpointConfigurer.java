@@ -80,6 +80,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "ssl": target.getConfiguration().setSsl(property(camelContext, boolean.class, value)); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "startid":
         case "startId": target.getConfiguration().setStartId(property(camelContext, java.lang.String.class, value)); return true;
         case "trim": target.getConfiguration().setTrim(property(camelContext, java.lang.String.class, value)); return true;
@@ -150,6 +152,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "ssl": return boolean.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "startid":
         case "startId": return java.lang.String.class;
         case "trim": return java.lang.String.class;
@@ -221,6 +225,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "ssl": return target.getConfiguration().isSsl();
+        case "sslcontextparameters":
+        case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "startid":
         case "startId": return target.getConfiguration().getStartId();
         case "trim": return target.getConfiguration().getTrim();

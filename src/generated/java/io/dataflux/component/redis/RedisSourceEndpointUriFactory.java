@@ -23,7 +23,7 @@ public class RedisSourceEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(37);
+        Set<String> props = new HashSet<>(38);
         props.add("batchSize");
         props.add("blockTimeout");
         props.add("bridgeErrorHandler");
@@ -57,6 +57,7 @@ public class RedisSourceEndpointUriFactory extends org.apache.camel.support.comp
         props.add("requiredFields");
         props.add("shutdownTimeout");
         props.add("ssl");
+        props.add("sslContextParameters");
         props.add("startId");
         props.add("trim");
         props.add("trimMaxLen");

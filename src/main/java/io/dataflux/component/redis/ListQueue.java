@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisListCommands.Direction;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.types.Expiration;
-import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 
 /**
  * List mode: a list used as a reliable queue. Items move atomically into this consumer's processing list
@@ -283,7 +284,7 @@ final class ListQueue extends RedisQueue {
                 heartbeat, consumers, bytes(consumerName)));
     }
 
-    private void beat(org.springframework.data.redis.connection.RedisConnection connection) {
+    private void beat(RedisConnection connection) {
         connection.stringCommands().set(heartbeat, bytes("alive"), Expiration.milliseconds(config.getHeartbeatTtl()),
                 SetOption.upsert());
     }

@@ -1,5 +1,8 @@
 package io.dataflux.component.redis;
 
+import java.net.ConnectException;
+import java.net.SocketException;
+
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 
@@ -25,7 +28,7 @@ final class RedisErrors {
     static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RedisConnectionFailureException || t instanceof DataAccessResourceFailureException
-                    || t instanceof java.net.ConnectException || t instanceof java.net.SocketException
+                    || t instanceof ConnectException || t instanceof SocketException
                     || t.getClass().getSimpleName().equals("JedisConnectionException")) {
                 return true;
             }

@@ -10,6 +10,7 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /** The options of a redis-source endpoint; the Javadoc of each field is its documentation. */
@@ -45,9 +46,16 @@ public class RedisSourceConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true)
     private String password;
 
-    /** Connect with TLS (the JVM's default trust store and key store apply). */
+    /**
+     * Connect with TLS, verifying the server's certificate and host name (the JVM's default trust store applies unless
+     * sslContextParameters is set).
+     */
     @UriParam(label = "security", defaultValue = "false")
     private boolean ssl;
+
+    /** Camel SSL configuration (trust store, key store for client certificates, protocols); implies ssl=true. */
+    @UriParam(label = "security")
+    private SSLContextParameters sslContextParameters;
 
     /** How long to wait for a connection to Redis. */
     @UriParam(label = "advanced", defaultValue = "2000", javaType = "java.time.Duration")
@@ -280,6 +288,14 @@ public class RedisSourceConfiguration implements Cloneable {
 
     public void setSsl(boolean ssl) {
         this.ssl = ssl;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
     }
 
     public long getConnectTimeout() {

@@ -1,6 +1,10 @@
 package io.dataflux.component.redis;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+
+import javax.net.ssl.SSLParameters;
 
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -15,6 +19,7 @@ import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import redis.clients.jedis.Jedis;
 
 /**
  * Reads a Redis stream (consumer group) or list (reliable queue) at least once, in batches, with deferred
@@ -96,7 +101,7 @@ public class RedisSourceEndpoint extends DefaultEndpoint {
         super.doStop();
     }
 
-    private JedisConnectionFactory createFactory() {
+    private JedisConnectionFactory createFactory() throws GeneralSecurityException, IOException {
         RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(configuration.getHost(),
                 configuration.getPort());
         server.setDatabase(configuration.getDatabase());
@@ -106,7 +111,7 @@ public class RedisSourceEndpoint extends DefaultEndpoint {
         if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
             server.setPassword(RedisPassword.of(configuration.getPassword()));
         }
-        GenericObjectPoolConfig<redis.clients.jedis.Jedis> pool = new GenericObjectPoolConfig<>();
+        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(configuration.getPoolSize());
         pool.setMaxIdle(configuration.getPoolSize());
         pool.setMinIdle(0);
@@ -115,8 +120,15 @@ public class RedisSourceEndpoint extends DefaultEndpoint {
                 .connectTimeout(Duration.ofMillis(configuration.getConnectTimeout()))
                 // a blocking read must not time out on the socket first
                 .readTimeout(Duration.ofMillis(configuration.getBlockTimeout() + Math.max(2000, configuration.getConnectTimeout())));
-        if (configuration.isSsl()) {
-            client.useSsl();
+        if (configuration.isSsl() || configuration.getSslContextParameters() != null) {
+            SSLParameters tls = new SSLParameters();
+            // check that the certificate names the host we meant, as HTTPS does
+            tls.setEndpointIdentificationAlgorithm("HTTPS");
+            JedisClientConfiguration.JedisSslClientConfigurationBuilder ssl = client.useSsl().sslParameters(tls);
+            if (configuration.getSslContextParameters() != null) {
+                ssl.sslSocketFactory(configuration.getSslContextParameters().createSSLContext(getCamelContext())
+                        .getSocketFactory());
+            }
         }
         client.usePooling().poolConfig(pool);
         JedisConnectionFactory factory = new JedisConnectionFactory(server, client.build());

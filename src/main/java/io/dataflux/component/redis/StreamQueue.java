@@ -6,13 +6,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.RedisStreamCommands.XClaimOptions;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.Consumer;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -218,7 +219,7 @@ final class StreamQueue extends RedisQueue {
     }
 
     private void trimIfDue() {
-        String strategy = config.getTrim() == null ? "NONE" : config.getTrim().toUpperCase(java.util.Locale.ROOT);
+        String strategy = config.getTrim() == null ? "NONE" : config.getTrim().toUpperCase(Locale.ROOT);
         long now = System.currentTimeMillis();
         if ("NONE".equals(strategy) || now - lastTrim < config.getClaimInterval()) {
             return;

@@ -4,17 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.dataflux.component.redis.RedisEntry;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Gathers posts for one HDFS write: the body becomes the list of posts (written as JSON lines), the deliveries they
- * complete are kept beside it, and the running byte count (of the records as read) lets the route complete the
+ * Gathers posts for one HDFS write: the body becomes the list of posts (written as JSON lines), their Redis entries
+ * are kept beside it, and the running byte count (of the records as read) lets the route complete the
  * aggregate by size as well as by count and time.
  */
 public final class ArchiveAggregation implements AggregationStrategy {
 
-    public static final String DELIVERIES = "dataflux.archive.deliveries";
+    public static final String ENTRIES = "dataflux.archive.entries";
     public static final String BYTES = "dataflux.archive.bytes";
 
     @Override
@@ -24,16 +25,16 @@ public final class ArchiveAggregation implements AggregationStrategy {
         if (result == null) {
             result = next;
             result.getIn().setBody(new ArrayList<Map<String, Object>>());
-            result.setProperty(DELIVERIES, new ArrayList<Delivery>());
+            result.setProperty(ENTRIES, new ArrayList<RedisEntry>());
             result.setProperty(BYTES, 0L);
         }
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> posts = result.getIn().getBody(List.class);
         posts.add(post.post());
-        if (post.source().delivery() != null) {
+        if (post.source().entry() != null) {
             @SuppressWarnings("unchecked")
-            List<Delivery> deliveries = result.getProperty(DELIVERIES, List.class);
-            deliveries.add(post.source().delivery());
+            List<RedisEntry> entries = result.getProperty(ENTRIES, List.class);
+            entries.add(post.source().entry());
         }
         result.setProperty(BYTES, result.getProperty(BYTES, Long.class) + post.source().payload().length);
         return result;

@@ -1,5 +1,6 @@
 package io.dataflux.pipeline;
 
+import io.dataflux.component.redis.RedisEntry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -11,6 +12,6 @@ public final class ArchiveFailed implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Acknowledgements.release(ArchiveDelivered.deliveries(exchange));
+        RedisEntry.releaseAll(ArchiveDelivered.entries(exchange));
     }
 }

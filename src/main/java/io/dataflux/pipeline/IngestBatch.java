@@ -11,8 +11,8 @@ import org.apache.camel.Processor;
 
 /**
  * First step of the ingest route: the redis-source batch (a list of entries, acknowledged by the pipeline itself)
- * becomes a list of records, each with its payload field's bytes and a {@link Delivery} holding its entry. The records
- * are also kept in a property, for the acknowledgement at the end of the route.
+ * becomes a list of records, each with its payload field's bytes and its entry, which is acknowledged only after both
+ * the sinks and the archive are done with it. The records are also kept in a property, for the end of the route.
  */
 public final class IngestBatch implements Processor {
 
@@ -29,8 +29,9 @@ public final class IngestBatch implements Processor {
             RedisEntry entry = (RedisEntry) item;
             String payload = entry.getFields().get(payloadField);
             String sourceId = entry.getId() != null ? entry.getId() : entry.getKey() + "#" + records.size();
+            entry.ackAfter(SourceRecord.SINKS, SourceRecord.ARCHIVE);
             records.add(new SourceRecord(sourceId,
-                    payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8), new Delivery(entry)));
+                    payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8), entry));
         }
         exchange.setProperty(RECORDS, records);
         exchange.getIn().setBody(records);

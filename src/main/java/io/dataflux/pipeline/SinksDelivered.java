@@ -5,13 +5,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.dataflux.component.redis.RedisEntry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Last step of the ingest route, reached only when MySQL and Kafka have the whole batch: every record's sinks part is
- * done; a dead-lettered record will never reach the archive, so its archive part is done too. The entries whose
- * deliveries complete here (their archive part came first, or they were dead-lettered) are acknowledged.
+ * Last step of the ingest route, reached only when MySQL and Kafka have the whole batch: every entry's sinks part is
+ * done; a dead-lettered record will never reach the archive, so its archive part is done too. The entries whose last
+ * part this was are acknowledged, in one Redis command.
  */
 public final class SinksDelivered implements Processor {
 
@@ -24,16 +25,15 @@ public final class SinksDelivered implements Processor {
         List<SourceRecord> records = exchange.getProperty(IngestBatch.RECORDS, List.class);
         EnrichedBatch enriched = exchange.getProperty(ENRICHED, EnrichedBatch.class);
         Set<String> deadLettered = new HashSet<>(enriched.deadLettered());
-        List<Delivery> completed = new ArrayList<>();
+        List<RedisEntry> entries = new ArrayList<>(records.size());
+        List<RedisEntry> neverArchived = new ArrayList<>();
         for (SourceRecord record : records) {
-            Delivery delivery = record.delivery();
-            if (delivery.sinksDone()) {
-                completed.add(delivery);
-            }
-            if (deadLettered.contains(record.sourceId()) && delivery.archived()) {
-                completed.add(delivery);
+            entries.add(record.entry());
+            if (deadLettered.contains(record.sourceId())) {
+                neverArchived.add(record.entry());
             }
         }
-        Acknowledgements.acknowledge(completed);
+        RedisEntry.doneAll(neverArchived, SourceRecord.ARCHIVE);
+        RedisEntry.doneAll(entries, SourceRecord.SINKS);
     }
 }

@@ -44,6 +44,7 @@ public final class ForumPostGenerator {
         RejectReason.MISSING_FIELD, RejectReason.TOO_LARGE, RejectReason.WRONG_TYPE};
 
     private final Random random;
+    private final String idPrefix;
     private final double badShare;
     private final int maxRecordBytes;
     private final int targetBodyChars;
@@ -53,14 +54,20 @@ public final class ForumPostGenerator {
     private final Instant start = Instant.parse("2026-11-01T00:00:00Z");
     private long sequence;
 
+    public ForumPostGenerator(long seed, double badShare, int maxRecordBytes, int targetBodyChars) {
+        this(seed, "", badShare, maxRecordBytes, targetBodyChars);
+    }
+
     /**
      * @param seed            the same seed gives the same records
+     * @param idPrefix        put before every post id (e.g. a run id, so that runs never share ids)
      * @param badShare        the share of bad records (e.g. 0.02), spread evenly over every kind
      * @param maxRecordBytes  the pipeline's record size limit (oversized records are made larger than it)
      * @param targetBodyChars about how long a post's text is (1 KB records: about 700)
      */
-    public ForumPostGenerator(long seed, double badShare, int maxRecordBytes, int targetBodyChars) {
+    public ForumPostGenerator(long seed, String idPrefix, double badShare, int maxRecordBytes, int targetBodyChars) {
         this.random = new Random(seed);
+        this.idPrefix = idPrefix;
         this.badShare = badShare;
         this.maxRecordBytes = maxRecordBytes;
         this.targetBodyChars = targetBodyChars;
@@ -88,7 +95,7 @@ public final class ForumPostGenerator {
         if (roll < 0.03 && !recentIds.isEmpty()) {
             id = pick(recentIds); // an edit: the same post id again, the later version wins
         } else {
-            id = "p-" + n;
+            id = idPrefix + "p-" + n;
             remember(recentIds, id);
         }
         String body = roll > 0.97 && !recentBodies.isEmpty() ? pick(recentBodies) : body();
@@ -106,7 +113,7 @@ public final class ForumPostGenerator {
     }
 
     private GeneratedRecord bad(RejectReason kind, long n) {
-        String id = "bad-" + n;
+        String id = idPrefix + "bad-" + n;
         return switch (kind) {
             case MALFORMED_JSON -> new GeneratedRecord(
                     ("{\"id\":\"" + id + "\",\"author_id\":\"u-1\",\"body\":\"cut off").getBytes(StandardCharsets.UTF_8),

@@ -17,6 +17,8 @@ public final class ArchiveAggregation implements AggregationStrategy {
 
     public static final String ENTRIES = "dataflux.archive.entries";
     public static final String BYTES = "dataflux.archive.bytes";
+    /** True once the last post of a batch is in: the aggregate completes then, its entries never wait for a timeout. */
+    public static final String BATCH_END = "dataflux.archive.batchEnd";
 
     @Override
     public Exchange aggregate(Exchange aggregate, Exchange next) {
@@ -37,6 +39,7 @@ public final class ArchiveAggregation implements AggregationStrategy {
             entries.add(post.source().entry());
         }
         result.setProperty(BYTES, result.getProperty(BYTES, Long.class) + post.source().payload().length);
+        result.setProperty(BATCH_END, next.getProperty(Exchange.SPLIT_COMPLETE, false, Boolean.class));
         return result;
     }
 }

@@ -45,20 +45,28 @@ public final class PostParser implements Processor {
                     "record is " + raw.length + " bytes, more than the limit of " + maxRecordBytes);
         }
         String text = decodeStrictly(raw);
-        JsonNode tree;
+        if (!text.stripLeading().startsWith("{")) {
+            throw notAnObject(text);
+        }
         try {
-            tree = MAPPER.readTree(text);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> post = MAPPER.readValue(text, LinkedHashMap.class);
+            return post;
         } catch (JsonProcessingException e) {
             throw new RejectedRecordException(RejectReason.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
         }
-        if (tree == null || !tree.isObject()) {
-            throw new RejectedRecordException(RejectReason.NOT_AN_OBJECT, null,
-                    "a post must be a JSON object, not " + (tree == null ? "nothing" : tree.getNodeType().name().toLowerCase()));
+    }
+
+    /** Text that does not start an object: valid JSON of another kind, or no JSON at all. */
+    private static RejectedRecordException notAnObject(String text) {
+        try {
+            JsonNode tree = MAPPER.readTree(text);
+            return new RejectedRecordException(RejectReason.NOT_AN_OBJECT, null, "a post must be a JSON object, not "
+                    + (tree == null ? "nothing" : tree.getNodeType().name().toLowerCase()));
+        } catch (JsonProcessingException e) {
+            return new RejectedRecordException(RejectReason.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), e);
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> post = MAPPER.convertValue(tree, LinkedHashMap.class);
-        return post;
     }
 
     private static String decodeStrictly(byte[] raw) {

@@ -50,6 +50,7 @@ class PostParserTest {
     void refusesJsonThatIsNotAnObject() {
         assertRejected(() -> parser.parse(utf8("[1,2]")), RejectReason.NOT_AN_OBJECT, "not array");
         assertRejected(() -> parser.parse(utf8("\"text\"")), RejectReason.NOT_AN_OBJECT, "not string");
+        assertRejected(() -> parser.parse(utf8("garbage")), RejectReason.MALFORMED_JSON, "malformed JSON");
     }
 
     @Test

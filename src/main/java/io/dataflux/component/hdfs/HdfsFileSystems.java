@@ -28,6 +28,9 @@ final class HdfsFileSystems {
         conf.setInt("ipc.client.connect.max.retries.on.timeouts", config.getMaxConnectRetries());
         conf.setInt("ipc.client.connect.timeout", (int) config.getConnectTimeout());
         conf.setInt("ipc.client.connect.retry.interval", 500);
+        // the endpoint closes its file system when it stops; Hadoop's own JVM shutdown hook would close it first,
+        // in the middle of Camel's graceful shutdown, and the last writes and renames would fail
+        conf.setBoolean("fs.automatic.close", false);
         if (ObjectHelper.isNotEmpty(config.getNamedNodes())) {
             configureHa(conf, config.getHostName(), config.getNamedNodes());
         }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 
 /**
  * Re-assembles the batch the enrich route split into records. A record that was dead-lettered is counted as such; any
@@ -19,12 +20,14 @@ public final class EnrichedBatchAggregation implements AggregationStrategy {
 
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
-        Exchange result = oldExchange == null ? newExchange : oldExchange;
-        EnrichedBatch batch = result.getProperty(EnrichedBatch.class.getName(), EnrichedBatch.class);
-        if (batch == null) {
-            batch = new EnrichedBatch();
-            result.setProperty(EnrichedBatch.class.getName(), batch);
+        Exchange result = oldExchange;
+        if (result == null) {
+            // a fresh exchange, never a record's: the split copies the result's state back to the batch, and a
+            // dead-lettered record's "error handled" state would end the batch's route right after the split
+            result = new DefaultExchange(newExchange.getContext());
+            result.setProperty(EnrichedBatch.class.getName(), new EnrichedBatch());
         }
+        EnrichedBatch batch = result.getProperty(EnrichedBatch.class.getName(), EnrichedBatch.class);
         Exception failure = newExchange.getException();
         if (failure != null) {
             result.setException(failure);

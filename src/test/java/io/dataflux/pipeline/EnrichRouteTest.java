@@ -50,6 +50,9 @@ class EnrichRouteTest extends DataFluxCamelTest {
         return new RouteBuilder() {
             @Override
             public void configure() {
+                from("direct:enrich-then-continue").routeId("test-enrich-then-continue")
+                        .to("direct:enrich")
+                        .setProperty("continued", constant(true));
                 from("direct:dead-letters-of-run").routeId("test-read-dead-letters")
                         .to("sql:SELECT source_id, record_id, reason, detail, route_id, payload FROM dead_letter"
                             + " WHERE source_id LIKE :#prefix ORDER BY source_id?dataSource=#dataSource");
@@ -110,6 +113,19 @@ class EnrichRouteTest extends DataFluxCamelTest {
         assertThat(dead.get(4).get("record_id")).isEqualTo("p-type");
         assertThat(dead.get(4).get("detail")).isEqualTo("field 'body' must be a string, not a number");
         assertThat(dead).allSatisfy(row -> assertThat(row.get("route_id")).isEqualTo("enrich"));
+    }
+
+    @Test
+    void theBatchRouteGoesOnAfterTheSplitWhenItsFirstRecordWasDeadLettered() throws Exception {
+        context.start();
+
+        var result = template.request("direct:enrich-then-continue",
+                exchange -> exchange.getIn().setBody(List.of(record(7, "not json"))));
+
+        assertThat(result.getException()).isNull();
+        assertThat(result.getProperty("continued", false, Boolean.class))
+                .as("a handled rejection inside the split must not end the caller's route").isTrue();
+        assertThat(result.getMessage().getBody(EnrichedBatch.class).deadLettered()).containsExactly(run + "-007");
     }
 
     @Test

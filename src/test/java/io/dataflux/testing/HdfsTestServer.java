@@ -45,6 +45,11 @@ public final class HdfsTestServer implements TestServer {
         return "hdfs://" + Network.HOST + ":" + cluster.getNameNodePort();
     }
 
+    /** The NameNode's WebHDFS base URL, e.g. http://127.0.0.1:40124/webhdfs/v1 (for a look with curl). */
+    public String webHdfsUrl() {
+        return "http://" + Network.HOST + ":" + cluster.getNameNode().getHttpAddress().getPort() + "/webhdfs/v1";
+    }
+
     /** A client configuration for this cluster (the one the cluster itself runs with). */
     public Configuration configuration() {
         return new Configuration(cluster.getConfiguration(0));

@@ -84,6 +84,8 @@ public final class Demo {
             say("Ctrl-C stops DataFlux and the servers.");
             Thread.currentThread().join();
         }
+        TestServers.stopAll();
+        System.exit(0); // Kafka and the MiniDFSCluster leave non-daemon threads behind
     }
 
     private record Counts(long read, long mysql, long kafka, long archivedBytes, long deadLetters) {
@@ -115,7 +117,7 @@ public final class Demo {
         }
 
         private String line(Counts c, double seconds) {
-            return String.format("[%5.1fs] read %,d/%,d | MySQL %,d | Kafka %,d | HDFS %,.1f MB | dead letters %,d | %,.0f records/s",
+            return String.format("[%5.1fs] read %,d/%,d | MySQL %,d | Kafka %,d | HDFS committed %,.1f MB | dead letters %,d | %,.0f records/s",
                     seconds, c.read(), total, c.mysql(), c.kafka(), c.archivedBytes() / 1e6, c.deadLetters(),
                     c.read() / Math.max(seconds, 0.001));
         }
@@ -145,8 +147,10 @@ public final class Demo {
         long dead = single("SELECT COUNT(*) FROM dead_letter");
         long read;
         try (Jedis redis = redis()) {
+            // entries-read is reported by Redis 7; the bundled Redis 6 leaves it out
             read = redis.xinfoGroups(STREAM).stream().filter(group -> group.getName().equals("dataflux"))
-                    .mapToLong(group -> group.getEntriesRead() == null ? 0 : group.getEntriesRead()).sum();
+                    .map(group -> group.getGroupInfo().get("entries-read"))
+                    .mapToLong(value -> value instanceof Number number ? number.longValue() : 0).sum();
         }
         return new Counts(read, mysql, kafkaRecords(), archivedBytes(), dead);
     }

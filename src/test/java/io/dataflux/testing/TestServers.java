@@ -118,7 +118,7 @@ public final class TestServers {
     }
 
     /** Stops every server that started; safe to call more than once. */
-    static void stopAll() {
+    public static void stopAll() {
         List<CompletableFuture<TestServer>> started;
         synchronized (SERVERS) {
             started = new ArrayList<>(SERVERS.values());

@@ -90,7 +90,12 @@ final class PipelineProbe {
 
     /** Every record of the topic, from the beginning, once at least {@code expected} have arrived. */
     static List<ConsumerRecord<String, String>> kafka(String topic, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers(),
+        return kafka(TestServers.kafka().bootstrapServers(), topic, expected);
+    }
+
+    /** As above, on another broker than the shared one. */
+    static List<ConsumerRecord<String, String>> kafka(String bootstrapServers, String topic, int expected) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =

@@ -24,13 +24,15 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class KafkaTestServer implements TestServer {
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final Properties config;
     private final Path dir;
     private final int port;
     private final Duration startupTime;
 
-    private KafkaTestServer(KafkaRaftServer server, Path dir, int port, Duration startupTime) {
+    private KafkaTestServer(KafkaRaftServer server, Properties config, Path dir, int port, Duration startupTime) {
         this.server = server;
+        this.config = config;
         this.dir = dir;
         this.port = port;
         this.startupTime = startupTime;
@@ -80,7 +82,25 @@ public final class KafkaTestServer implements TestServer {
             server.shutdown();
             throw e;
         }
-        return new KafkaTestServer(server, dir, port, Duration.ofNanos(System.nanoTime() - began));
+        return new KafkaTestServer(server, config, dir, port, Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    /** A broker of its own, for a test that stops and restarts it; the caller closes it. */
+    public static KafkaTestServer startDedicated() throws Exception {
+        return start();
+    }
+
+    /** Stops the broker (an outage); its logs and ports stay for {@link #startAgain()}. */
+    public synchronized void stop() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /** Starts the stopped broker again with the same logs on the same ports. */
+    public synchronized void startAgain() throws InterruptedException {
+        server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+        server.startup();
+        awaitBroker(port);
     }
 
     public String bootstrapServers() {
@@ -103,7 +123,7 @@ public final class KafkaTestServer implements TestServer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         server.shutdown();
         server.awaitShutdown();
         TempDirs.delete(dir);

@@ -29,14 +29,19 @@ public final class MariaDbTestServer implements TestServer {
     private record Binaries(Path installDb, Path mariadbd, Path baseDir, Map<String, String> environment, String origin) {
     }
 
-    private final ExternalProcess process;
+    private ExternalProcess process;
+    private final List<String> serverCommand;
+    private final Map<String, String> environment;
     private final Path dir;
     private final int port;
     private final String origin;
     private final Duration startupTime;
 
-    private MariaDbTestServer(ExternalProcess process, Path dir, int port, String origin, Duration startupTime) {
+    private MariaDbTestServer(ExternalProcess process, List<String> serverCommand, Map<String, String> environment,
+            Path dir, int port, String origin, Duration startupTime) {
         this.process = process;
+        this.serverCommand = serverCommand;
+        this.environment = environment;
         this.dir = dir;
         this.port = port;
         this.origin = origin;
@@ -66,10 +71,8 @@ public final class MariaDbTestServer implements TestServer {
                 "--innodb-log-file-size=8M", "--skip-name-resolve", "--performance-schema=OFF",
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"));
         server.addAll(asRoot);
-        ExternalProcess process = ExternalProcess.start("mariadbd", server, dir.resolve("mariadbd.log"),
-                binaries.environment());
+        ExternalProcess process = launch(server, dir, port, binaries.environment());
         try {
-            Readiness.await("mariadbd on port " + port, Duration.ofSeconds(60), process, () -> canConnect(port));
             try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), "root", "");
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE IF NOT EXISTS " + DATABASE
@@ -79,7 +82,35 @@ public final class MariaDbTestServer implements TestServer {
             process.close();
             throw e;
         }
-        return new MariaDbTestServer(process, dir, port, binaries.origin(), Duration.ofNanos(System.nanoTime() - began));
+        return new MariaDbTestServer(process, server, binaries.environment(), dir, port, binaries.origin(),
+                Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    private static ExternalProcess launch(List<String> command, Path dir, int port, Map<String, String> environment)
+            throws Exception {
+        ExternalProcess process = ExternalProcess.start("mariadbd", command, dir.resolve("mariadbd.log"), environment);
+        try {
+            Readiness.await("mariadbd on port " + port, Duration.ofSeconds(60), process, () -> canConnect(port));
+        } catch (Exception e) {
+            process.close();
+            throw e;
+        }
+        return process;
+    }
+
+    /** A MariaDB of its own, for a test that stops and restarts it; the caller closes it. */
+    public static MariaDbTestServer startDedicated() throws Exception {
+        return start(ServerSource.fromSystemProperty());
+    }
+
+    /** Stops the server (an outage); its data and port stay for {@link #startAgain()}. */
+    public synchronized void stop() throws InterruptedException {
+        process.close();
+    }
+
+    /** Starts the stopped server again on the same port with the same data. */
+    public synchronized void startAgain() throws Exception {
+        process = launch(serverCommand, dir, port, environment);
     }
 
     public String jdbcUrl() {

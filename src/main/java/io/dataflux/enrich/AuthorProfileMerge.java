@@ -2,7 +2,6 @@ package io.dataflux.enrich;
 
 import java.util.Map;
 
-import io.dataflux.sink.PostRows;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
@@ -17,7 +16,7 @@ public final class AuthorProfileMerge implements AggregationStrategy {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = post.getIn().getBody(Map.class);
-        fields.put(PostRows.AUTHOR, lookup.getMessage().getBody(Map.class));
+        fields.put(PostFields.AUTHOR, lookup.getMessage().getBody(Map.class));
         return post;
     }
 }

@@ -24,6 +24,8 @@ public final class PostFields {
     public static final String MENTIONS = "mentions";
     public static final String WORD_COUNT = "word_count";
     public static final String CONTENT_HASH = "content_hash";
+    /** The author's profile, added by the author lookup (null when the author is unknown). */
+    public static final String AUTHOR = "author";
 
     private PostFields() {
     }

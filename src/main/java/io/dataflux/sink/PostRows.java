@@ -19,14 +19,11 @@ import io.dataflux.enrich.PostFields;
  */
 public final class PostRows {
 
-    /** The author profile the enricher attaches; it has a JSON column of its own. */
-    public static final String AUTHOR = "author";
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter UTC_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final Set<String> COLUMNS = Set.of(PostFields.ID, PostFields.THREAD_ID, PostFields.AUTHOR_ID,
             PostFields.TITLE, PostFields.BODY, PostFields.URL, PostFields.CREATED_AT, PostFields.HASHTAGS,
-            PostFields.MENTIONS, PostFields.LINKS, PostFields.WORD_COUNT, PostFields.CONTENT_HASH, AUTHOR);
+            PostFields.MENTIONS, PostFields.LINKS, PostFields.WORD_COUNT, PostFields.CONTENT_HASH, PostFields.AUTHOR);
 
     private PostRows() {
     }
@@ -46,7 +43,7 @@ public final class PostRows {
         row.put(PostFields.LINKS, json(post.getOrDefault(PostFields.LINKS, List.of())));
         row.put(PostFields.WORD_COUNT, post.get(PostFields.WORD_COUNT));
         row.put(PostFields.CONTENT_HASH, post.get(PostFields.CONTENT_HASH));
-        row.put(AUTHOR, post.get(AUTHOR) == null ? null : json(post.get(AUTHOR)));
+        row.put(PostFields.AUTHOR, post.get(PostFields.AUTHOR) == null ? null : json(post.get(PostFields.AUTHOR)));
         row.put("extra", extra(post));
         row.put("source_id", sourceId);
         return row;

@@ -40,12 +40,16 @@ class PipelineProcessTest {
             first.kill();
         }
         assertThat(run.allAcknowledged()).as("the crash left work pending").isFalse();
+        // a kill just after a roll may leave no file open: recovery is asserted where there is something to recover
+        boolean leftInProgress = !inProgressFiles(run).isEmpty();
 
         try (PipelineProcess second = PipelineProcess.start("crash-2", run.properties("crash"))) {
             await().atMost(Duration.ofMinutes(3)).until(() -> run.allAcknowledged());
             second.terminate(Duration.ofSeconds(60));
-            assertThat(second.log()).as("the in-progress file of the killed instance was committed, or removed if empty")
-                    .containsPattern("left (in progress )?by a previous run");
+            if (leftInProgress) {
+                assertThat(second.log()).as("the in-progress file of the killed instance was committed, or removed if empty")
+                        .containsPattern("left (in progress )?by a previous run");
+            }
         }
 
         assertEverySinkHasEveryGoodPost(run);

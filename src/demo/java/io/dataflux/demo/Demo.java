@@ -1,12 +1,7 @@
 package io.dataflux.demo;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +10,7 @@ import java.util.Properties;
 import io.dataflux.DataFluxApplication;
 import io.dataflux.demo.ForumPostGenerator.Author;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;
 import org.apache.camel.main.Main;
@@ -28,8 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.params.XAddParams;
 
 /**
  * README's first command: DataFlux doing its whole job on this machine with nothing installed but a JDK. It starts
@@ -63,7 +57,11 @@ public final class Demo {
         ForumPostGenerator generator = new ForumPostGenerator(1, 0.02, 65536, 700);
         seedAuthors(generator.authors());
         long started = System.nanoTime();
-        push(generator, records);
+        List<GeneratedRecord> posts = new ArrayList<>(records);
+        for (int i = 0; i < records; i++) {
+            posts.add(generator.next());
+        }
+        PipelineProbe.push(STREAM, posts);
         say("Pushed " + records + " generated forum posts (2% of them bad on purpose) into the Redis stream " + STREAM + ".");
 
         Progress progress = new Progress(records);
@@ -146,7 +144,7 @@ public final class Demo {
         long mysql = single("SELECT COUNT(*) FROM posts");
         long dead = single("SELECT COUNT(*) FROM dead_letter");
         long read;
-        try (Jedis redis = redis()) {
+        try (Jedis redis = PipelineProbe.redis()) {
             // entries-read is reported by Redis 7; the bundled Redis 6 leaves it out
             read = redis.xinfoGroups(STREAM).stream().filter(group -> group.getName().equals("dataflux"))
                     .map(group -> group.getGroupInfo().get("entries-read"))
@@ -156,30 +154,15 @@ public final class Demo {
     }
 
     private static boolean allAcknowledged() {
-        try (Jedis redis = redis()) {
-            String last = redis.xinfoStream(STREAM).getLastGeneratedId().toString();
-            boolean allRead = redis.xinfoGroups(STREAM).stream()
-                    .anyMatch(group -> group.getName().equals("dataflux") && group.getLastDeliveredId().toString().equals(last));
-            return allRead && redis.xpending(STREAM, "dataflux").getTotal() == 0;
+        try {
+            return PipelineProbe.allAcknowledged(STREAM, "dataflux");
         } catch (RuntimeException notYet) {
             return false; // the group is created when the pipeline first reads
         }
     }
 
-    private static void push(ForumPostGenerator generator, int records) {
-        try (Jedis redis = redis(); Pipeline pipeline = redis.pipelined()) {
-            byte[] key = STREAM.getBytes(StandardCharsets.UTF_8);
-            byte[] field = "value".getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < records; i++) {
-                GeneratedRecord record = generator.next();
-                pipeline.xadd(key, XAddParams.xAddParams(), Map.of(field, record.payload()));
-            }
-            pipeline.sync();
-        }
-    }
-
     private static void seedAuthors(List<Author> authors) {
-        try (Jedis redis = redis()) {
+        try (Jedis redis = PipelineProbe.redis()) {
             for (Author author : authors) {
                 redis.hset("author:" + author.id(), Map.of("author_id", author.id(), "display_name", author.displayName(),
                         "reputation", Integer.toString(author.reputation()), "location", author.location(),
@@ -229,24 +212,7 @@ public final class Demo {
     }
 
     private static List<Map<String, Object>> query(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(TestServers.mariaDb().jdbcUrl(),
-                TestServers.mariaDb().username(), TestServers.mariaDb().password());
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            List<Map<String, Object>> result = new ArrayList<>();
-            while (rows.next()) {
-                Map<String, Object> row = new java.util.HashMap<>();
-                for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-                    row.put(rows.getMetaData().getColumnLabel(i), rows.getObject(i));
-                }
-                result.add(row);
-            }
-            return result;
-        }
-    }
-
-    private static Jedis redis() {
-        return new Jedis(TestServers.redis().host(), TestServers.redis().port());
+        return PipelineProbe.query(TestServers.mariaDb().jdbcUrl(), sql);
     }
 
     private static double elapsed(long started) {

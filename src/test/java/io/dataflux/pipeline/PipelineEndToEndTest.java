@@ -24,6 +24,7 @@ import io.dataflux.demo.ForumPostGenerator;
 import io.dataflux.demo.ForumPostGenerator.Author;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.enrich.PostCleaner;
+import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.DataFluxCamelTest;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.PipelineProcess;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;

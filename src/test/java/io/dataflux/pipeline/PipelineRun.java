@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import io.dataflux.demo.ForumPostGenerator;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.MariaDbTestServer;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;

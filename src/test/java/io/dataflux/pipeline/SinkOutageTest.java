@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.KafkaTestServer;
 import io.dataflux.testing.MariaDbTestServer;
 import io.dataflux.testing.PipelineProcess;

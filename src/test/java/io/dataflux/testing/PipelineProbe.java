@@ -1,4 +1,4 @@
-package io.dataflux.pipeline;
+package io.dataflux.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +19,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
-import io.dataflux.testing.TestServers;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -35,16 +34,16 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamPendingSummary;
 
-/** Reads what the pipeline left in each real server, with plain clients, for the end-to-end tests to assert on. */
-final class PipelineProbe {
+/** Feeds the pipeline and reads what it left in each real server, with plain clients: for the tests and the demo. */
+public final class PipelineProbe {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private PipelineProbe() {
     }
 
     /** XADDs the records to the stream, field {@code value}, bytes as they are (invalid UTF-8 included). */
-    static void push(String streamKey, List<GeneratedRecord> records) {
+    public static void push(String streamKey, List<GeneratedRecord> records) {
         try (Jedis redis = redis(); Pipeline pipeline = redis.pipelined()) {
             byte[] key = streamKey.getBytes(StandardCharsets.UTF_8);
             byte[] field = "value".getBytes(StandardCharsets.UTF_8);
@@ -56,7 +55,7 @@ final class PipelineProbe {
     }
 
     /** True once the group has read the whole stream and acknowledged every entry it read. */
-    static boolean allAcknowledged(String streamKey, String group) {
+    public static boolean allAcknowledged(String streamKey, String group) {
         try (Jedis redis = redis()) {
             StreamPendingSummary pending = redis.xpending(streamKey, group);
             String last = redis.xinfoStream(streamKey).getLastGeneratedId().toString();
@@ -66,11 +65,11 @@ final class PipelineProbe {
         }
     }
 
-    static Jedis redis() {
+    public static Jedis redis() {
         return new Jedis(TestServers.redis().host(), TestServers.redis().port());
     }
 
-    static List<Map<String, Object>> query(String jdbcUrl, String sql) throws SQLException {
+    public static List<Map<String, Object>> query(String jdbcUrl, String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(jdbcUrl, TestServers.mariaDb().username(),
                 TestServers.mariaDb().password());
              Statement statement = connection.createStatement();
@@ -89,12 +88,12 @@ final class PipelineProbe {
     }
 
     /** Every record of the topic, from the beginning, once at least {@code expected} have arrived. */
-    static List<ConsumerRecord<String, String>> kafka(String topic, int expected) {
+    public static List<ConsumerRecord<String, String>> kafka(String topic, int expected) {
         return kafka(TestServers.kafka().bootstrapServers(), topic, expected);
     }
 
     /** As above, on another broker than the shared one. */
-    static List<ConsumerRecord<String, String>> kafka(String bootstrapServers, String topic, int expected) {
+    public static List<ConsumerRecord<String, String>> kafka(String bootstrapServers, String topic, int expected) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
@@ -115,7 +114,7 @@ final class PipelineProbe {
     }
 
     /** The parsed lines of every committed file under the directory (in-progress files are not committed). */
-    static List<Map<String, Object>> archivedPosts(String directory) throws Exception {
+    public static List<Map<String, Object>> archivedPosts(String directory) throws Exception {
         List<Map<String, Object>> posts = new ArrayList<>();
         try (FileSystem fs = FileSystem.newInstance(URI.create(TestServers.hdfs().uri()), new Configuration())) {
             RemoteIterator<LocatedFileStatus> files = fs.listFiles(new Path(directory), true);

@@ -47,7 +47,9 @@ final class CheckCommand implements Callable<Integer> {
                     .distinct().count();
             report(ServerChecks.Result.ok("config", "valid; " + routes.size() + " routes from " + files
                     + " route files load" + (config.effectiveProfile() != null ? "; profile " + config.effectiveProfile() : "")));
-            ServerChecks servers = new ServerChecks(context);
+            // the idle start turned migration off: what matters is whether a real start would migrate
+            boolean migrates = Boolean.parseBoolean(configurationCheck.configuredValue("dataflux.mysql.migrate").orElse("true"));
+            ServerChecks servers = new ServerChecks(context, migrates);
             // the four are tried at once: an unreachable server costs its time-out once, not four in a row
             List<CompletableFuture<ServerChecks.Result>> checks = Stream.<Supplier<ServerChecks.Result>>of(
                     servers::redis, servers::mysql, servers::kafka, servers::hdfs)

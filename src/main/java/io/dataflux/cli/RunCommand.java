@@ -24,8 +24,9 @@ final class RunCommand implements Callable<Integer> {
         ConfigurationCheck check = config.configurationCheck();
         List<String> problems = check.problems();
         if (!problems.isEmpty()) {
-            problems.forEach(problem -> LOG.error("Configuration: {}", problem));
-            LOG.error("DataFlux did not start: {} configuration problem(s)", problems.size());
+            // plain lines on standard error, before any logging: the first thing an engineer sees
+            problems.forEach(problem -> System.err.println("Configuration: " + problem));
+            System.err.println("DataFlux did not start: " + problems.size() + " configuration problem(s)");
             return 2;
         }
         try {

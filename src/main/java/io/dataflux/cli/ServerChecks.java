@@ -62,9 +62,11 @@ final class ServerChecks {
     private static final Pattern JDBC_HOST = Pattern.compile("jdbc:\\w+://([^/?]+)");
 
     private final CamelContext context;
+    private final boolean migrates;
 
-    ServerChecks(CamelContext context) {
+    ServerChecks(CamelContext context, boolean migrates) {
         this.context = context;
+        this.migrates = migrates;
     }
 
     Result redis() {
@@ -147,8 +149,7 @@ final class ServerChecks {
                 return Result.ok("mysql", host + ", database '" + database + "' as '" + user + "': tables "
                         + String.join(", ", TABLES) + " present");
             }
-            boolean migrate = Boolean.parseBoolean(property("dataflux.mysql.migrate"));
-            return migrate
+            return migrates
                     ? Result.ok("mysql", host + ", database '" + database + "' as '" + user + "': tables "
                         + String.join(", ", missing) + " missing; created at start (dataflux.mysql.migrate=true)")
                     : Result.fail("mysql", host + ", database '" + database + "': tables " + String.join(", ", missing)

@@ -60,6 +60,11 @@ public final class ConfigurationCheck {
         return problems;
     }
 
+    /** The value a key is given where it was last written (defaults, profile, files, secrets, environment, options). */
+    public Optional<String> configuredValue(String key) {
+        return sources.locate(key).map(Entry::value);
+    }
+
     /** The defaults and their keys, for help texts. */
     public Map<String, String> schema() {
         return schema;
@@ -80,7 +85,9 @@ public final class ConfigurationCheck {
                         + ": " + firstLine(binding.getMessage());
             }
         }
-        return firstLine(failure.getMessage());
+        // a route file's parse error spans a few lines: the message, "in file:..., line L, column C:", the line, a caret
+        String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        return message.lines().limit(4).collect(java.util.stream.Collectors.joining("\n")).stripTrailing();
     }
 
     private Optional<String> typeProblem(String key, Entry entry) {

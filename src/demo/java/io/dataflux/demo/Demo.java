@@ -95,8 +95,8 @@ public final class Demo implements Callable<Integer> {
     }
 
     /** What the demo found in the servers at the end, as printed. */
-    record Summary(long pushed, long read, long mysqlRows, long kafkaRecords, long hdfsRecords, List<ArchiveFile> files,
-                   Map<String, Long> deadLetters, double seconds) {
+    record Summary(long pushed, long read, long mysqlRows, long kafkaRecords, long hdfsRecords, long hdfsWritten,
+                   List<ArchiveFile> files, Map<String, Long> deadLetters, double seconds) {
         long deadLettered() {
             return deadLetters.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -161,10 +161,11 @@ public final class Demo implements Callable<Integer> {
         double seconds = seconds(started);
         progress.finish(progressLine(context, names, seconds));
         long read = entriesRead(context);
+        long archived = archiveRecordsWritten(context);
         if (!keepRunning) {
             dataflux.stop(); // graceful: the archive commits its open files
         }
-        summary = summarize(read, names, seconds, rolls);
+        summary = summarize(read, archived, names, seconds, rolls);
         printSummary(summary, names);
         if (keepRunning) {
             printKeepRunning(names);
@@ -222,16 +223,21 @@ public final class Demo implements Callable<Integer> {
                 ? source.getMetrics().read() + source.getMetrics().deadLettered() : 0;
     }
 
+    /** Records the hdfs: producer wrote and hsynced, in committed files or in files still open. */
+    private static long archiveRecordsWritten(CamelContext context) {
+        return context.getEndpoints().stream().filter(HdfsEndpoint.class::isInstance)
+                .mapToLong(endpoint -> ((HdfsEndpoint) endpoint).getMetrics().getRecordsWritten()).sum();
+    }
+
     private String progressLine(CamelContext context, Names names, double seconds) throws Exception {
         long read = entriesRead(context);
-        long archived = context.getEndpoints().stream().filter(HdfsEndpoint.class::isInstance)
-                .mapToLong(endpoint -> ((HdfsEndpoint) endpoint).getMetrics().getRecordsWritten()).sum();
+        long archived = archiveRecordsWritten(context);
         return String.format("[%5.1fs] read %,d/%,d | MySQL %,d rows | Kafka %,d | HDFS %,d written | dead letters %,d | %,.0f records/s",
                 seconds, read, records, single(names, "SELECT COUNT(*) AS n FROM posts"), kafkaRecords(names), archived,
                 single(names, "SELECT COUNT(*) AS n FROM dead_letter"), read / Math.max(seconds, 0.001));
     }
 
-    private Summary summarize(long read, Names names, double seconds, Map<String, HdfsRollEvent> rolls) throws Exception {
+    private Summary summarize(long read, long archived, Names names, double seconds, Map<String, HdfsRollEvent> rolls) throws Exception {
         Map<String, Long> deadLetters = new LinkedHashMap<>();
         for (Map<String, Object> row : PipelineProbe.query(names.jdbcUrl,
                 "SELECT reason, COUNT(*) AS n FROM dead_letter GROUP BY reason ORDER BY reason")) {
@@ -239,7 +245,7 @@ public final class Demo implements Callable<Integer> {
         }
         List<ArchiveFile> files = archiveFiles(names, rolls);
         return new Summary(records, read, single(names, "SELECT COUNT(*) AS n FROM posts"), kafkaRecords(names),
-                files.stream().mapToLong(ArchiveFile::records).sum(), files, deadLetters, seconds);
+                files.stream().mapToLong(ArchiveFile::records).sum(), archived, files, deadLetters, seconds);
     }
 
     private void printSummary(Summary s, Names names) {
@@ -249,6 +255,10 @@ public final class Demo implements Callable<Integer> {
         out.printf("  Kafka    %,d records on topic %s, keyed by post id%n", s.kafkaRecords(), names.topic);
         out.printf("  HDFS     %,d records in %,d committed files under %s%n", s.hdfsRecords(), s.files().size(),
                 (names.localFs ? "file://" : "") + names.archive);
+        if (s.hdfsWritten() > s.hdfsRecords()) {
+            out.printf("           and %,d records hsynced to files still open (committed when a file rolls or DataFlux stops)%n",
+                    s.hdfsWritten() - s.hdfsRecords());
+        }
         for (ArchiveFile file : s.files()) {
             out.printf("           %s  %,d bytes, %,d records, rolled: %s%n", file.path(), file.bytes(), file.records(),
                     file.rollReason() == null ? "before this run" : file.rollReason());

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.dataflux.DataFluxApplication;
 import io.dataflux.cli.ProgressLine;
+import io.dataflux.cli.SampleOptions;
 import io.dataflux.component.hdfs.HdfsEndpoint;
 import io.dataflux.component.hdfs.HdfsRollEvent;
 import io.dataflux.component.redis.RedisSourceConsumer;
@@ -44,6 +45,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
 
@@ -56,14 +58,8 @@ import redis.clients.jedis.Jedis;
         description = "Run DataFlux on embedded Redis, MariaDB, Kafka and HDFS with generated forum posts.")
 public final class Demo implements Callable<Integer> {
 
-    @Option(names = "--records", defaultValue = "20000", description = "How many posts to push (${DEFAULT-VALUE}).")
-    int records;
-
-    @Option(names = "--seed", defaultValue = "1", description = "The generator's seed: the same seed, the same posts.")
-    long seed;
-
-    @Option(names = "--bad-share", defaultValue = "0.02", description = "Share of bad records of every kind (${DEFAULT-VALUE}).")
-    double badShare;
+    @Mixin
+    SampleOptions sample = new SampleOptions();
 
     @Option(names = "--local-fs", description = "Archive into a local directory instead of an embedded HDFS.")
     boolean localFs;
@@ -142,16 +138,16 @@ public final class Demo implements Callable<Integer> {
         Names names = new Names(context);
         out.println("DataFlux is running the route files in routes/.");
 
-        ForumPostGenerator generator = new ForumPostGenerator(seed, badShare, 65536, 700);
+        ForumPostGenerator generator = sample.generator(65536);
         seedAuthors(generator.authors());
-        List<GeneratedRecord> posts = new ArrayList<>(records);
-        for (int i = 0; i < records; i++) {
+        List<GeneratedRecord> posts = new ArrayList<>(sample.records);
+        for (int i = 0; i < sample.records; i++) {
             posts.add(generator.next());
         }
         long started = System.nanoTime();
         PipelineProbe.push(names.stream, posts);
         out.printf("Pushed %,d generated forum posts (%.0f%% of them bad on purpose) into the Redis stream %s.%n",
-                records, badShare * 100, names.stream);
+                sample.records, sample.badShare * 100, names.stream);
 
         ProgressLine progress = new ProgressLine(out, terminal, 5);
         while (!allAcknowledged(names)) {
@@ -233,7 +229,7 @@ public final class Demo implements Callable<Integer> {
         long read = entriesRead(context);
         long archived = archiveRecordsWritten(context);
         return String.format("[%5.1fs] read %,d/%,d | MySQL %,d rows | Kafka %,d | HDFS %,d written | dead letters %,d | %,.0f records/s",
-                seconds, read, records, single(names, "SELECT COUNT(*) AS n FROM posts"), kafkaRecords(names), archived,
+                seconds, read, sample.records, single(names, "SELECT COUNT(*) AS n FROM posts"), kafkaRecords(names), archived,
                 single(names, "SELECT COUNT(*) AS n FROM dead_letter"), read / Math.max(seconds, 0.001));
     }
 
@@ -244,7 +240,7 @@ public final class Demo implements Callable<Integer> {
             deadLetters.put((String) row.get("reason"), ((Number) row.get("n")).longValue());
         }
         List<ArchiveFile> files = archiveFiles(names, rolls);
-        return new Summary(records, read, single(names, "SELECT COUNT(*) AS n FROM posts"), kafkaRecords(names),
+        return new Summary(sample.records, read, single(names, "SELECT COUNT(*) AS n FROM posts"), kafkaRecords(names),
                 files.stream().mapToLong(ArchiveFile::records).sum(), archived, files, deadLetters, seconds);
     }
 

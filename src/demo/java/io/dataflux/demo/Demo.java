@@ -10,6 +10,7 @@ import java.util.Properties;
 import io.dataflux.DataFluxApplication;
 import io.dataflux.demo.ForumPostGenerator.Author;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.testing.ManagementEndpoint;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;
@@ -50,9 +51,13 @@ public final class Demo {
         Properties overrides = new Properties();
         overrides.putAll(servers);
         overrides.put("dataflux.heartbeat.period", "60000");
+        // health and metrics on a free port: 9876 may be taken by another DataFlux on this host
+        ManagementEndpoint management = ManagementEndpoint.onFreePort();
+        overrides.putAll(management.camelProperties());
         dataflux.setOverrideProperties(overrides);
         dataflux.start();
-        say("DataFlux is running the route files in routes/.");
+        say("DataFlux is running the route files in routes/. Health: http://127.0.0.1:" + management.port()
+                + "/observe/health, metrics: http://127.0.0.1:" + management.port() + "/observe/metrics");
 
         ForumPostGenerator generator = new ForumPostGenerator(1, 0.02, 65536, 700);
         seedAuthors(generator.authors());

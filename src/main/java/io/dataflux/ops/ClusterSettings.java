@@ -69,6 +69,10 @@ public final class ClusterSettings {
         if (!namespace.isBlank()) {
             service.setKubernetesNamespace(namespace);
         }
+        // how long a lease holds without renewal (a dead leader's jobs wait this long), and the renewal rhythm
+        service.setLeaseDurationMillis(Long.parseLong(property(properties, "dataflux.cluster.kubernetes.lease-duration", "15000")));
+        service.setRenewDeadlineMillis(Long.parseLong(property(properties, "dataflux.cluster.kubernetes.renew-deadline", "10000")));
+        service.setRetryPeriodMillis(Long.parseLong(property(properties, "dataflux.cluster.kubernetes.retry-period", "2000")));
         return service;
     }
 

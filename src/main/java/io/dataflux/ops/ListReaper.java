@@ -46,6 +46,12 @@ public final class ListReaper implements CamelContextAware {
         return reaped.get();
     }
 
+    /** Starts the counts again (tests, and an operator after a look at them). */
+    public void resetCounts() {
+        runs.set(0);
+        reaped.set(0);
+    }
+
     public String getRouteId() {
         return routeId;
     }

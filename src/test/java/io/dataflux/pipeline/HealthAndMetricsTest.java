@@ -3,6 +3,7 @@ package io.dataflux.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.HdfsTestServer;
 import io.dataflux.testing.KafkaTestServer;
 import io.dataflux.testing.ManagementEndpoint;
@@ -21,6 +23,9 @@ import io.dataflux.testing.RealServers;
 import io.dataflux.testing.RedisTestServer;
 import io.dataflux.testing.ServerKind;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.XAddParams;
 
 /**
  * The pipeline as operations see it, in a JVM of its own: /observe/health/ready is DOWN, naming the server, while
@@ -90,8 +95,19 @@ class HealthAndMetricsTest {
 
                 mysql.stop();
                 awaitNotReadyNaming(management, "MySQL at jdbc:mysql://127.0.0.1:" + mysql.port());
+                // records that arrive meanwhile are retried until MySQL is back
+                List<GeneratedRecord> records = run.records().subList(0, 200);
+                push(redis, run.stream(), records);
+                await().atMost(Duration.ofSeconds(60)).until(() -> metrics(management).entrySet().stream()
+                        .anyMatch(series -> series.getKey().startsWith("dataflux_retries_total{route=")
+                                && series.getValue() > 0));
                 mysql.startAgain();
                 awaitReady(management);
+                LoggerFactory.getLogger(HealthAndMetricsTest.class).info("retries during the MySQL outage: {}",
+                        metrics(management).entrySet().stream().filter(series -> series.getKey().startsWith("dataflux_retries"))
+                                .toList());
+                await().atMost(Duration.ofMinutes(2)).until(() -> value(metrics(management),
+                        "dataflux_records_read_total") == records.size() && pending(redis, run.stream()) == 0);
 
                 kafka.stop();
                 awaitNotReadyNaming(management, "producer:kafka");
@@ -138,6 +154,21 @@ class HealthAndMetricsTest {
             }
         }
         return down;
+    }
+
+    private static void push(RedisTestServer redis, String stream, List<GeneratedRecord> records) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            for (GeneratedRecord record : records) {
+                jedis.xadd(stream.getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(),
+                        Map.of("value".getBytes(StandardCharsets.UTF_8), record.payload()));
+            }
+        }
+    }
+
+    private static long pending(RedisTestServer redis, String stream) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            return jedis.xpending(stream, "dataflux").getTotal();
+        }
     }
 
     /** The Prometheus text of /observe/metrics: series (name and labels) to value. */

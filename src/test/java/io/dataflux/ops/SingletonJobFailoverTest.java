@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.dataflux.DataFluxApplication;
 import io.dataflux.testing.ManagementEndpoint;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -43,6 +46,7 @@ import redis.clients.jedis.Jedis;
 class SingletonJobFailoverTest {
 
     private static final int INSTANCES = 3;
+    private static final String NAMESPACE = "dataflux-test";
 
     @Test
     void zooKeeperElectsOneReaperAndFailsOver() throws Exception {
@@ -53,7 +57,7 @@ class SingletonJobFailoverTest {
         try (TestingServer zookeeper = new TestingServer(spec, true)) {
             assertOneReaperThatFailsOver(Map.of(
                     "dataflux.cluster.type", "zookeeper",
-                    "dataflux.cluster.zookeeper.nodes", zookeeper.getConnectString()));
+                    "dataflux.cluster.zookeeper.nodes", zookeeper.getConnectString()), id -> { }, id -> { });
         }
     }
 
@@ -66,12 +70,15 @@ class SingletonJobFailoverTest {
             String leader = assertOneReaperThatFailsOver(Map.of(
                     "dataflux.cluster.type", "kubernetes",
                     "dataflux.cluster.kubernetes.master-url", client.getConfiguration().getMasterUrl(),
-                    "dataflux.cluster.kubernetes.namespace", "dataflux-test",
+                    "dataflux.cluster.kubernetes.namespace", NAMESPACE,
                     // a stopped leader's lease expires after 3 s instead of 15
                     "dataflux.cluster.kubernetes.lease-duration", "3000",
                     "dataflux.cluster.kubernetes.renew-deadline", "2000",
-                    "dataflux.cluster.kubernetes.retry-period", "500"));
-            Lease lease = client.leases().inNamespace("dataflux-test").withName("dataflux-list-reaper").get();
+                    "dataflux.cluster.kubernetes.retry-period", "500"),
+                    // Camel elects among the namespace's pods: each instance has its pod, which goes when it stops
+                    id -> client.pods().inNamespace(NAMESPACE).resource(runningPod(id)).create(),
+                    id -> client.pods().inNamespace(NAMESPACE).withName(id).delete());
+            Lease lease = client.leases().inNamespace(NAMESPACE).withName("dataflux-list-reaper").get();
             assertThat(lease).as("the Lease the election runs on").isNotNull();
             assertThat(lease.getSpec().getHolderIdentity()).as("held by the instance that reaps last").isEqualTo(leader);
         } finally {
@@ -79,18 +86,32 @@ class SingletonJobFailoverTest {
         }
     }
 
-    /** Returns the instance id of the second leader. */
-    private String assertOneReaperThatFailsOver(Map<String, String> cluster) throws Exception {
-        String key = "singleton:" + UUID.randomUUID().toString().substring(0, 8);
+    /** A running, ready pod: Camel counts only those as members of the election. */
+    private static Pod runningPod(String name) {
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("app", "dataflux").endMetadata()
+                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1")
+                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .endStatus().build();
+    }
+
+    /** Returns the instance id of the second leader; the callbacks see each instance start and stop. */
+    private String assertOneReaperThatFailsOver(Map<String, String> cluster, Consumer<String> started,
+                                                Consumer<String> stopped) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = "singleton:" + run;
         List<Instance> instances = new ArrayList<>();
         try {
             for (int i = 1; i <= INSTANCES; i++) {
-                instances.add(Instance.start(key + "-node-" + i, key, cluster));
+                String id = "node-" + i + "-" + run;
+                started.accept(id);
+                instances.add(Instance.start(id, key, cluster));
             }
             plantDeadConsumer(key, "ghost-1", 3);
 
             Instance first = awaitSoleLeaderThatReaped(instances, 3);
             first.stop();
+            stopped.accept(first.id);
             List<Instance> survivors = instances.stream().filter(instance -> instance != first).toList();
             plantDeadConsumer(key, "ghost-2", 2);
 

@@ -25,6 +25,7 @@ import io.dataflux.component.hdfs.HdfsRollEvent;
 import io.dataflux.component.redis.RedisSourceConsumer;
 import io.dataflux.demo.ForumPostGenerator.Author;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.testing.ManagementEndpoint;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;
@@ -122,6 +123,9 @@ public final class Demo implements Callable<Integer> {
         overrides.put("dataflux.heartbeat.period", "60000");
         // the demo runs on the test class path, whose Java route builders are the tests' own
         overrides.put("camel.main.java-routes-exclude-pattern", "**/*Test*");
+        // health and metrics on a free port: 9876 may be taken by another DataFlux on this host
+        ManagementEndpoint management = ManagementEndpoint.onFreePort();
+        overrides.putAll(management.camelProperties());
         overrides.putAll(set);
 
         Map<String, HdfsRollEvent> rolls = new ConcurrentHashMap<>();
@@ -136,7 +140,8 @@ public final class Demo implements Callable<Integer> {
         dataflux.start();
         CamelContext context = dataflux.getCamelContext();
         Names names = new Names(context);
-        out.println("DataFlux is running the route files in routes/.");
+        out.println("DataFlux is running the route files in routes/. Health: http://127.0.0.1:" + management.port()
+                + "/observe/health, metrics: http://127.0.0.1:" + management.port() + "/observe/metrics");
 
         ForumPostGenerator generator = sample.generator(65536);
         seedAuthors(generator.authors());

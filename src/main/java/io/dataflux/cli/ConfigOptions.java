@@ -60,8 +60,10 @@ final class ConfigOptions {
         Configurator.setRootLevel(Level.WARN);
         Configurator.setLevel("org.apache.hadoop", Level.ERROR);
         Configurator.setLevel("org.apache.kafka", Level.ERROR);
+        // no management server either: its port belongs to the pipeline that may run beside this command
         Main main = newMain(Map.of("camel.main.auto-startup", "false", "dataflux.mysql.migrate", "false",
-                "dataflux.ingest.auto-startup", "false", "dataflux.hdfs.connect-on-startup", "false"));
+                "dataflux.ingest.auto-startup", "false", "dataflux.hdfs.connect-on-startup", "false",
+                "camel.management.enabled", "false"));
         main.start();
         return main;
     }

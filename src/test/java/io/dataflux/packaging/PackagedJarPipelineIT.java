@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 
 import io.dataflux.demo.ForumPostGenerator;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.testing.ManagementEndpoint;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.TestServers;
@@ -67,7 +68,9 @@ class PackagedJarPipelineIT {
         long good = records.stream().filter(GeneratedRecord::isGood).count();
 
         Path log = workingDir.resolve("pipeline.log");
-        Process pipeline = jar(workingDir, environment).redirectOutput(log.toFile()).start();
+        // the one thing not in the environment: a free management port, as 9876 may be taken on a build machine
+        Process pipeline = jar(workingDir, environment, "run", "--set", "camel.management.port=" + ManagementEndpoint.onFreePort().port())
+                .redirectOutput(log.toFile()).start();
         try {
             PipelineProbe.push("jar:" + id, records);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))

@@ -33,6 +33,7 @@ class RouteReloadTest {
         overrides.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml,file:" + routes + "/*.camel.xml");
         overrides.put("camel.main.routes-reload-directory", routes.toString());
         overrides.put("camel.main.java-routes-exclude-pattern", "**/*Test*");
+        overrides.put("camel.management.port", Integer.toString(io.dataflux.testing.ManagementEndpoint.onFreePort().port()));
         // no servers here: only the heartbeat routes need to run
         overrides.put("dataflux.ingest.auto-startup", "false");
         overrides.put("dataflux.mysql.migrate", "false");

@@ -78,11 +78,15 @@ class CliTest {
     }
 
     @Test
-    void checkPassesWhenEveryServerAnswers() {
+    void checkPassesWhenEveryServerAnswers() throws Exception {
+        long routeFiles;
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("routes"))) {
+            routeFiles = files.count();
+        }
         Run run = cli("check", "--set", "dataflux.redis.key=check:" + id, "--set", "dataflux.kafka.topic=check." + id);
 
         assertThat(run.exitCode).as(run.output).isZero();
-        assertThat(run.output).containsPattern("config +OK +valid; \\d+ routes from 8 route files load")
+        assertThat(run.output).containsPattern("config +OK +valid; \\d+ routes from " + routeFiles + " route files load")
                 .containsPattern("redis +OK +127.0.0.1:" + TestServers.redis().port())
                 .containsPattern("mysql +OK +127.0.0.1:" + TestServers.mariaDb().port() + ", database 'dataflux'")
                 .containsPattern("kafka +OK .*topic 'check." + id + "' does not exist yet; the broker creates it")

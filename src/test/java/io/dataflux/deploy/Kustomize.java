@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Renders a kustomization with {@code kubectl kustomize} (kustomize built into kubectl, offline), from a copy of
- * deploy/kubernetes with a credentials.env made from the overlay's committed example, since the real one is never
- * committed.
+ * Renders a kustomization with {@code kubectl kustomize} (kustomize built into kubectl, offline; else a standalone
+ * {@code kustomize build}), from a copy of deploy/kubernetes with a credentials.env made from the overlay's committed
+ * example, since the real one is never committed.
  */
 final class Kustomize {
 
@@ -40,9 +40,15 @@ final class Kustomize {
         try {
             kubectl = new ProcessBuilder("kubectl", "kustomize", overlayDir.toString())
                     .redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
-        } catch (IOException notInstalled) {
-            throw new IllegalStateException("the manifest tests render the kustomization with `kubectl kustomize` "
-                    + "(kubectl 1.21+, kustomize 4.1+ inside): install kubectl", notInstalled);
+        } catch (IOException noKubectl) {
+            try {
+                // the standalone kustomize does the same
+                kubectl = new ProcessBuilder("kustomize", "build", overlayDir.toString())
+                        .redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
+            } catch (IOException noKustomize) {
+                throw new IllegalStateException("the manifest tests render the kustomization with `kubectl kustomize` "
+                        + "(kubectl 1.21+: kustomize 4.1+ inside) or `kustomize build`: install either", noKubectl);
+            }
         }
         if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
             kubectl.destroyForcibly();

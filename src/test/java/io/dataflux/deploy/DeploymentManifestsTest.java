@@ -124,7 +124,7 @@ class DeploymentManifestsTest {
 
     @Test
     void theConfigMapsHoldTheRealApplicationPropertiesAndRouteFiles() throws IOException {
-        String fix = " differs from the repository's: run deploy/kubernetes/sync-config.sh";
+        String fix = ": the copy in base/config/ differs from the repository's; run deploy/kubernetes/sync-config.sh";
         ConfigMap config = configMap("dataflux-config");
         assertThat(config.getData()).containsOnlyKeys("application.properties");
         assertThat(config.getData().get("application.properties")).as("application.properties" + fix)

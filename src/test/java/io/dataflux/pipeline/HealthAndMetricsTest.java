@@ -72,7 +72,9 @@ class HealthAndMetricsTest {
             assertThat(value(metrics, "dataflux_record_latency_seconds_sum")).isPositive();
             assertThat(metrics.keySet()).anyMatch(series -> series.startsWith("dataflux_record_latency_seconds_bucket{le="));
             assertThat(pipeline.log()).as("dead-letter lines carry the record and batch ids (MDC)")
-                    .containsPattern("\\[record=\\d+-\\d+\\] \\[batch=\\d+-\\d+\\] dead-lettered record");
+                    .containsPattern("\\[record=\\d+-\\d+\\] \\[batch=\\d+-\\d+\\] dead-lettered record")
+                    .as("entries the source refuses belong to no batch: no stale batch id on the poller thread")
+                    .doesNotContainPattern("RedisSourcePoller\\] .*\\[batch=");
         }
     }
 

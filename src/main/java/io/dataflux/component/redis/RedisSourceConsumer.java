@@ -27,6 +27,7 @@ import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Consumes a Redis stream (through a consumer group) or a Redis list (as a reliable queue), at least once.
@@ -483,6 +484,10 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         } catch (Throwable e) {
             exchange.setException(e);
             completed(exchange, entries);
+        } finally {
+            // an MDC service (camel-mdc) puts an exchange's ids on this thread and takes them off when the exchange
+            // completes, which may be on another thread: the next batch and the dead letters must not log stale ids
+            MDC.clear();
         }
     }
 

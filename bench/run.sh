@@ -3,7 +3,8 @@
 # the same real servers (system Redis and MariaDB, Kafka 3.9.1, MiniDFSCluster) and the same generated posts.
 #
 #   bench/run.sh [records]            default 200000 (about 10 minutes); writes bench/results/REPORT.md, *.csv, *.png
-#   bench/run.sh --memory [records]   the bounded-memory check: DataFlux over [records] and 2,000,000 in 512 MB of heap
+#   bench/run.sh --memory [records]   the bounded-memory check: DataFlux alone over 2,000,000 records (default) in
+#                                     512 MB of heap; writes bench/results/memory.csv, which REPORT.md quotes
 #   bench/run.sh 5000 --out DIR       a small run (CI), its report in DIR
 #   bench/run.sh --dataflux-only N    DataFlux alone, no report (with BENCH_JFR=true: a profile to read with `jfr`)
 #

@@ -33,6 +33,9 @@ final class Bench {
             }
             for (StreamGroupInfo info : redis.xinfoGroups(stream)) {
                 if (info.getName().equals(group)) {
+                    if (!info.getGroupInfo().containsKey("entries-read")) {
+                        throw new IllegalStateException("XINFO GROUPS has no entries-read: the harness needs Redis 7+");
+                    }
                     // null until the group's first read
                     Object read = info.getGroupInfo().get("entries-read");
                     if (read == null) {

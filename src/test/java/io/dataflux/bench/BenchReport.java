@@ -72,6 +72,7 @@ final class BenchReport {
         bars.getStyler().setYAxisMin(1.0);
         bars.getStyler().setXAxisLabelRotation(20);
         bars.getStyler().setLabelsVisible(true);
+        bars.getStyler().setDecimalPattern("#,##0");
         bars.getStyler().setChartBackgroundColor(Color.WHITE);
         List<String> names = new ArrayList<>();
         List<Double> rates = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -154,10 +155,10 @@ final class Ceilings {
         UpsertStatement upsert = UpsertStatement.load();
         List<List<Map<String, Object>>> batches = new ArrayList<>();
         for (int from = 0; from < enriched.size(); from += BATCH) {
-            // posts repeated in a batch are merged first, as the sink does: MySQL never sees a key twice in one statement
-            Map<Object, Map<String, Object>> rows = new LinkedHashMap<>();
+            // posts repeated in a batch are merged first and the rows go in key order, as the sink does
+            Map<String, Map<String, Object>> rows = new TreeMap<>();
             for (EnrichedPost post : enriched.subList(from, Math.min(enriched.size(), from + BATCH))) {
-                rows.put(post.post().get(PostFields.ID), PostRows.toRow(post.post(), post.sourceId()));
+                rows.put((String) post.post().get(PostFields.ID), PostRows.toRow(post.post(), post.sourceId()));
             }
             batches.add(new ArrayList<>(rows.values()));
         }

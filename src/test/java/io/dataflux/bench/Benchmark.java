@@ -87,8 +87,9 @@ public final class Benchmark {
         stage = null;
         Measurement combined = step(Measurement.combined(ceilings, records, bytes));
 
-        int naiveSample = Math.min(records, Math.max(1_000, records / 20));
-        int literalSample = Math.min(200, Math.max(20, records / 50));
+        // the naive loops' rates do not depend on the count: samples keep the run short
+        int naiveSample = Math.min(records, Math.max(1_000, records / 100));
+        int literalSample = Math.min(100, Math.max(20, records / 50));
         Measurement naive = step(NaiveLoop.run(posts.subList(0, naiveSample), runId, NaiveLoop.HdfsMode.HFLUSH_OPEN_STREAM));
         Measurement literal = step(NaiveLoop.run(posts.subList(0, literalSample), runId,
                 NaiveLoop.HdfsMode.APPEND_CLOSE_PER_RECORD));

@@ -92,6 +92,9 @@ final class BenchReport {
         List<Double> perSecond = new ArrayList<>();
         DataFluxRun.Sample previous = new DataFluxRun.Sample(0, 0);
         for (DataFluxRun.Sample sample : timeline) {
+            if (sample.seconds() - previous.seconds() < 0.5) {
+                continue; // the last sample, taken at the last acknowledgement, may come right after a regular one
+            }
             seconds.add(sample.seconds());
             perSecond.add(rate(previous, sample));
             previous = sample;

@@ -58,6 +58,8 @@ final class Ceilings {
     static final int BATCH = 500;
     static final int ARCHIVE_BATCH = 2000;
     static final long ROLL_SIZE = 64L * 1024 * 1024;
+    /** dataflux.enrich.threads in application.properties. */
+    static final int PIPELINE_ENRICH_THREADS = 4;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -101,7 +103,9 @@ final class Ceilings {
     /** Parse, clean, derive, validate and author profile, called directly on one thread per core. */
     Measurement enrichers() throws Exception {
         Map<String, Map<String, Object>> profiles = authorProfiles();
-        int threads = Runtime.getRuntime().availableProcessors();
+        // as many threads as the pipeline's enrich pool (dataflux.enrich.threads), at least one per core: on a machine
+        // shared with other processes, the CPU a process gets grows with its runnable threads
+        int threads = Math.max(Runtime.getRuntime().availableProcessors(), PIPELINE_ENRICH_THREADS);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         PostParser parser = new PostParser();
         PostCleaner cleaner = new PostCleaner();
@@ -132,7 +136,7 @@ final class Ceilings {
         pool.shutdown();
         enriched = List.of(out);
         return new Measurement("ceiling", "enrichers (all cores)", records.size(), bytes, seconds,
-                threads + " threads, processors called directly, author profiles from a map");
+                threads + " threads (as the pipeline's pool), processors called directly, author profiles from a map");
     }
 
     private static Map<String, Map<String, Object>> authorProfiles() {

@@ -29,6 +29,7 @@ public final class PostDeriver implements Processor {
     private static final Pattern MENTION = Pattern.compile("(?<![\\p{L}\\p{N}_.@])@([\\p{L}\\p{N}_](?:[\\p{L}\\p{N}_.]*[\\p{L}\\p{N}_])?)");
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"'`]+", Pattern.CASE_INSENSITIVE);
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[.,;:!?)\\]}'\"]+$");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
@@ -97,6 +98,7 @@ public final class PostDeriver implements Processor {
     }
 
     private static String canonical(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+        // a compiled pattern: String.replaceAll compiles its regex on every call, twice per post
+        return WHITESPACE.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 }

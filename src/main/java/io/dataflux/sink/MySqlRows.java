@@ -2,6 +2,7 @@ package io.dataflux.sink;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.apache.camel.Processor;
 /**
  * Prepares a batch for the MySQL upsert: posts that share an id inside the batch are merged into one (the newer
  * version's fields win, by created_at, else the later in the batch; MySQL never sees the same key twice in one
- * statement), the body becomes their rows, and the merged posts
+ * statement), the body becomes their rows in key order, and the merged posts
  * are kept in a property for the row-by-row retry.
  */
 public final class MySqlRows implements Processor {
@@ -52,6 +53,10 @@ public final class MySqlRows implements Processor {
                 return laterIsOlder ? new EnrichedPost(earlier.source(), fields) : new EnrichedPost(later.source(), fields);
             });
         }
-        return new ArrayList<>(merged.values());
+        // in key order: parallel batches that share posts (edits) then lock their rows in the same order, so
+        // InnoDB does not deadlock them against each other (each deadlock cost a retry after backoff)
+        List<EnrichedPost> sorted = new ArrayList<>(merged.values());
+        sorted.sort(Comparator.comparing(post -> String.valueOf(post.post().get(PostFields.ID))));
+        return sorted;
     }
 }

@@ -71,6 +71,11 @@ public final class MariaDbTestServer implements TestServer {
                 "--innodb-log-file-size=8M", "--skip-name-resolve", "--performance-schema=OFF",
                 "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"));
         server.addAll(asRoot);
+        // the benchmark gives InnoDB the memory a real server has (later options override the ones above)
+        String extra = System.getProperty("dataflux.test.mariadb.options", "").trim();
+        if (!extra.isEmpty()) {
+            server.addAll(List.of(extra.split("\\s+")));
+        }
         ExternalProcess process = launch(server, dir, port, binaries.environment());
         try {
             try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), "root", "");

@@ -36,10 +36,18 @@ public final class PipelineProcess implements AutoCloseable {
      * management server (health, metrics) listens on a free port of its own: see {@link #management()}.
      */
     public static PipelineProcess start(String name, Map<String, String> properties) throws Exception {
+        return start(name, properties, List.of());
+    }
+
+    /** As above, with JVM options of its own (the benchmark's GC log and flight recording); -Xmx512m unless given. */
+    public static PipelineProcess start(String name, Map<String, String> properties, List<String> jvmOptions)
+            throws Exception {
         Path dir = Files.createTempDirectory("dataflux-pipeline-" + name + "-");
         Path log = dir.resolve("pipeline.log");
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 // the application's logging, not the tests' (which silences Camel's own lines)
                 "-Dlog4j2.configurationFile=log4j2.properties",
                 // the test classes on this class path define routes of their own, which are not DataFlux's
@@ -76,6 +84,11 @@ public final class PipelineProcess implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The pipeline JVM's peak resident set size (VmHWM) in kilobytes, or -1 once it has ended. */
+    public long peakRssKb() {
+        return process.peakRssKb();
     }
 
     /** SIGKILL, as a crash or an OOM killer would: no shutdown hook runs. */

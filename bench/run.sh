@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# DataFlux benchmark: each stage's ceiling, the naive one-record-at-a-time loop and DataFlux itself, in one run on
+# the same real servers (system Redis and MariaDB, Kafka 3.9.1, MiniDFSCluster) and the same generated posts.
+#
+#   bench/run.sh [records]            default 200000 (about 10 minutes); writes bench/results/REPORT.md, *.csv, *.png
+#   bench/run.sh --memory [records]   the bounded-memory check: DataFlux alone over 2,000,000 records (default) in
+#                                     512 MB of heap; writes bench/results/memory.csv, which REPORT.md quotes
+#   bench/run.sh 5000 --out DIR       a small run (CI), its report in DIR
+#   bench/run.sh --dataflux-only N    DataFlux alone, no report (with BENCH_JFR=true: a profile to read with `jfr`)
+#
+# Environment: BENCH_JFR=true records a JFR profile of the pipeline JVM into the results directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# compile the harness (it lives in the test tree, next to the real-server test harness) and get its class path
+./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench-classpath.txt
+
+exec java -Xmx4g -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+  -Dbench.jfr="${BENCH_JFR:-false}" \
+  -Ddataflux.test.mariadb.options="${BENCH_MARIADB_OPTIONS:---innodb-buffer-pool-size=1G --innodb-log-file-size=256M}" \
+  -Dlog4j2.configurationFile=log4j2-test.properties \
+  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  io.dataflux.bench.Benchmark "$@"

@@ -1,0 +1,209 @@
+package io.dataflux.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.dataflux.demo.ForumPostGenerator;
+import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.testing.PipelineProbe;
+import io.dataflux.testing.PipelineProcess;
+import io.dataflux.testing.ServerKind;
+import io.dataflux.testing.TestServers;
+
+/**
+ * DataFlux itself: the real route files and application.properties, in a JVM of its own (so that its heap and RSS are
+ * its own), pointed at the same servers; timed from the first record written to Redis to the last acknowledgement.
+ */
+final class DataFluxRun {
+
+    private static final String GROUP = "dataflux";
+    private static final int PUSH_CHUNK = 5_000;
+    private static final Pattern GC_LINE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+
+    /** One sample of the progress: seconds since the first record was pushed, entries acknowledged by then. */
+    record Sample(double seconds, long acknowledged) {
+    }
+
+    /** Heap figures from the pipeline JVM's GC log, in MB. */
+    record Heap(long maxBeforeGc, long maxAfterGc, long maxCommitted, int collections) {
+    }
+
+    /** End-to-end latency (written to Redis -> row in MySQL) at a fixed rate, in milliseconds. */
+    record Latency(double rate, int samples, long p50, long p99, long max) {
+    }
+
+    record Result(Measurement throughput, List<Sample> timeline, long peakRssKb, Heap heap, Latency latency,
+            String maxHeap) {
+    }
+
+    private DataFluxRun() {
+    }
+
+    /**
+     * Starts the pipeline, pushes {@code count} records as fast as Redis takes them and waits for the last
+     * acknowledgement; then, if {@code latencySeconds > 0}, pushes at 1,000 records/s for that long and measures latency.
+     */
+    static Result run(String label, Iterator<GeneratedRecord> records, int count, String runId, String maxHeap,
+            int latencySeconds, Path outputDirectory) throws Exception {
+        String stream = "bench:" + runId + ":" + label;
+        String database = "bench_" + runId + "_" + label.replace('-', '_');
+        String jdbc = Ceilings.migratedDatabase(database);
+        Path gcLog = Files.createTempDirectory("dataflux-bench-gc-").resolve("gc.log");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Xlog:gc:file=" + gcLog));
+        if (Boolean.getBoolean("bench.jfr")) {
+            Path recording = outputDirectory.toAbsolutePath().resolve("dataflux-" + label + ".jfr");
+            jvm.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+        }
+        try (PipelineProcess pipeline = PipelineProcess.start("bench-" + label,
+                properties(runId, label, stream, jdbc), jvm)) {
+            List<Sample> timeline = Collections.synchronizedList(new ArrayList<>());
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            long began = System.nanoTime();
+            sampler.scheduleAtFixedRate(() -> timeline.add(new Sample((System.nanoTime() - began) / 1e9,
+                    Bench.acknowledged(stream, GROUP))), 1, 1, TimeUnit.SECONDS);
+            long bytes = 0;
+            Set<String> ids = new HashSet<>();
+            List<GeneratedRecord> chunk = new ArrayList<>(PUSH_CHUNK);
+            for (int pushed = 0; pushed < count; pushed++) {
+                GeneratedRecord record = records.next();
+                bytes += record.payload().length;
+                ids.add(record.postId());
+                chunk.add(record);
+                if (chunk.size() == PUSH_CHUNK || pushed == count - 1) {
+                    PipelineProbe.push(stream, chunk);
+                    chunk.clear();
+                }
+            }
+            Bench.await("DataFlux acknowledged all " + count + " records", 3600,
+                    () -> Bench.acknowledged(stream, GROUP) >= count);
+            double seconds = (System.nanoTime() - began) / 1e9;
+            sampler.shutdown();
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+            timeline.add(new Sample(seconds, count));
+            long rows = rows(jdbc, "SELECT COUNT(*) AS n FROM posts");
+            if (rows != ids.size()) {
+                throw new IllegalStateException("MySQL holds " + rows + " posts, expected " + ids.size());
+            }
+            Measurement throughput = new Measurement("dataflux", "DataFlux (" + label + ")", count, bytes, seconds,
+                    "real routes, separate JVM -Xmx" + maxHeap + ", first XADD to last XACK");
+            Latency latency = latencySeconds > 0 ? latency(stream, jdbc, count, latencySeconds) : null;
+            long rss = pipeline.peakRssKb();
+            pipeline.terminate(Duration.ofSeconds(90));
+            return new Result(throughput, List.copyOf(timeline), rss, heap(gcLog), latency, maxHeap);
+        }
+    }
+
+    /** Pushes at 1,000 records/s (10 every 10 ms) and compares each post's push time with its row's insert time. */
+    private static Latency latency(String stream, String jdbc, long alreadyAcknowledged, int seconds) throws Exception {
+        double rate = 1000;
+        ForumPostGenerator generator = BenchData.generator("lat-");
+        Map<String, Long> pushedAt = new HashMap<>();
+        int total = (int) (rate * seconds);
+        long start = System.nanoTime();
+        for (int sent = 0; sent < total; sent += 10) {
+            long due = start + (long) (sent / rate * 1e9);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            List<GeneratedRecord> tick = new ArrayList<>(10);
+            for (int i = 0; i < 10; i++) {
+                tick.add(generator.next());
+            }
+            long now = System.currentTimeMillis();
+            PipelineProbe.push(stream, tick);
+            tick.forEach(record -> pushedAt.putIfAbsent(record.postId(), now));
+        }
+        Bench.await("DataFlux acknowledged the latency run", 300,
+                () -> Bench.acknowledged(stream, GROUP) >= alreadyAcknowledged + total);
+        long[] latencies = PipelineProbe.query(jdbc,
+                        "SELECT id, CAST(UNIX_TIMESTAMP(ingested_at) * 1000 AS SIGNED) AS t FROM posts WHERE id LIKE 'lat-%'")
+                .stream()
+                .mapToLong(row -> ((Number) row.get("t")).longValue() - pushedAt.get((String) row.get("id")))
+                .sorted()
+                .toArray();
+        if (latencies.length != pushedAt.size()) {
+            throw new IllegalStateException("latency run: " + latencies.length + " rows, expected " + pushedAt.size());
+        }
+        return new Latency(rate, latencies.length, percentile(latencies, 0.50), percentile(latencies, 0.99),
+                latencies[latencies.length - 1]);
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static Map<String, String> properties(String runId, String label, String stream, String jdbc) {
+        Map<String, String> properties = new HashMap<>();
+        TestServers.camelProperties(ServerKind.values()).forEach((key, value) -> properties.put((String) key, (String) value));
+        properties.put("dataflux.mysql.url", jdbc);
+        properties.put("dataflux.redis.key", stream);
+        properties.put("dataflux.kafka.topic", "bench-" + runId + "-" + label);
+        properties.put("dataflux.archive.dir", "/bench/" + runId + "/" + label);
+        properties.put("dataflux.instance-id", "bench-" + label);
+        properties.put("dataflux.authors.redis-key-prefix", BenchData.AUTHOR_PREFIX);
+        properties.put("dataflux.heartbeat.period", "60000");
+        return properties;
+    }
+
+    private static long rows(String jdbc, String sql) throws Exception {
+        return ((Number) PipelineProbe.query(jdbc, sql).get(0).get("n")).longValue();
+    }
+
+    /** Heap before and after each collection, from -Xlog:gc lines such as "Pause Young ... 120M->30M(256M) 5.1ms". */
+    static Heap heap(Path gcLog) throws Exception {
+        long before = 0;
+        long after = 0;
+        long committed = 0;
+        int collections = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher m = GC_LINE.matcher(line);
+            if (m.find()) {
+                collections++;
+                before = Math.max(before, mb(m.group(1), m.group(2)));
+                after = Math.max(after, mb(m.group(3), m.group(4)));
+                committed = Math.max(committed, mb(m.group(5), m.group(6)));
+            }
+        }
+        return new Heap(before, after, committed, collections);
+    }
+
+    private static long mb(String value, String unit) {
+        long n = Long.parseLong(value);
+        return switch (unit) {
+            case "K" -> n / 1024;
+            case "G" -> n * 1024;
+            default -> n;
+        };
+    }
+
+    /** An endless supply of generated posts, made as they are pushed (the memory check's 2,000,000 never sit in memory). */
+    static Iterator<GeneratedRecord> generated(String idPrefix) {
+        ForumPostGenerator generator = BenchData.generator(idPrefix);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public GeneratedRecord next() {
+                return generator.next();
+            }
+        };
+    }
+}

@@ -101,8 +101,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   say "building the bundle and its features.xml (deploy/karaf)"
   "${MVN[@]}" -f deploy/karaf/pom.xml install -Dmaven.repo.local="$MAVEN_REPO"
 fi
-"${MVN[@]}" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" \
-  -Dmaven.repo.local="$MAVEN_REPO" >/dev/null
+say "fetching Karaf $KARAF_VERSION through Maven, and the test class path"
+"${MVN[@]}" dependency:build-classpath dependency:copy -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$WORK/classpath.txt" -Dartifact="org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" \
+  -DoutputDirectory="$WORK" -Dmaven.repo.local="$MAVEN_REPO" >/dev/null
 
 say "starting Redis, MariaDB, Kafka and HDFS; $RECORDS posts go into Redis"
 java -Xmx1g -Dlog4j2.configurationFile=log4j2-test.properties \
@@ -111,9 +113,6 @@ java -Xmx1g -Dlog4j2.configurationFile=log4j2-test.properties \
   >"$WORK/servers.log" 2>&1 &
 SERVERS_PID=$!
 
-say "fetching Karaf $KARAF_VERSION through Maven"
-"${MVN[@]}" dependency:copy -Dartifact="org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" \
-  -DoutputDirectory="$WORK" -Dmaven.repo.local="$MAVEN_REPO"
 tar xzf "$WORK/apache-karaf-$KARAF_VERSION.tar.gz" -C "$WORK"
 
 SSH_PORT=$(free_port)
@@ -138,15 +137,22 @@ KARAF_PID=$!
 
 await $((TIMEOUT)) "test servers" test -f "$WORK/servers.properties"
 alive "$SERVERS_PID" || fail "the test servers ended"
-{
-  echo "# written by deploy/karaf/check.sh: the test servers, then what the check needs"
-  cat "$WORK/servers.properties"
-  echo "camel.management.host = 127.0.0.1"
-  echo "camel.management.port = $MANAGEMENT_PORT"
-  echo "dataflux.instance-id = karaf-check"
-  # commit the archive's files soon after the last post, so the check can read them
-  echo "dataflux.archive.roll-idle = 2000"
-} >"$KARAF/etc/io.dataflux.cfg"
+# DataFlux's configuration: etc/io.dataflux.cfg (PID io.dataflux), written whole and moved into place
+configure() {
+  {
+    echo "# written by deploy/karaf/check.sh: the test servers, then what the check needs"
+    cat "$WORK/servers.properties"
+    echo "camel.management.host = 127.0.0.1"
+    echo "camel.management.port = $MANAGEMENT_PORT"
+    echo "dataflux.instance-id = karaf-check"
+    # commit the archive's files soon after the last post, so the check can read them
+    echo "dataflux.archive.roll-idle = 2000"
+    local line
+    for line in "$@"; do echo "$line"; done
+  } >"$WORK/io.dataflux.cfg"
+  mv "$WORK/io.dataflux.cfg" "$KARAF/etc/io.dataflux.cfg"
+}
+configure
 
 # batch commands on stdin; waits up to 90 s for Karaf's SSH port
 client() { "$KARAF/bin/client" -a "$SSH_PORT" -u karaf -p karaf -r 90 -d 1 -b 2>&1 | { grep -v 'JAVA_HOME not set' || true; }; }
@@ -172,6 +178,36 @@ echo "$HEALTH" | grep -q '"status" *: *"UP"' || fail "health is not UP: $HEALTH"
 health /observe/health/ready >/dev/null || fail "GET /observe/health/ready"
 health /observe/metrics | grep -q '^camel_exchanges_total' || fail "no Camel metrics at /observe/metrics"
 say "health UP, ready, metrics served on 127.0.0.1:$MANAGEMENT_PORT/observe"
+
+# A change of etc/io.dataflux.cfg restarts DataFlux with it: here another management port, and the route files from
+# etc/dataflux/routes (the project's routes plus one of the check's own) instead of the bundle's
+mkdir -p "$KARAF/etc/dataflux/routes"
+cp routes/*.camel.yaml routes/*.camel.xml "$KARAF/etc/dataflux/routes/"
+cat >"$KARAF/etc/dataflux/routes/karaf-check.camel.yaml" <<'ROUTE'
+# added by deploy/karaf/check.sh: a route that only runs when the route files come from etc/
+- route:
+    id: karaf-check
+    from:
+      uri: timer:karaf-check
+      parameters:
+        period: 500
+      steps:
+        - setBody:
+            id: karaf-check-body
+            constant: route files from etc/
+ROUTE
+OLD_PORT=$MANAGEMENT_PORT
+MANAGEMENT_PORT=$(free_port)
+# shellcheck disable=SC2016 # ${karaf.etc} is for Karaf to fill in
+configure 'camel.main.routes-include-pattern = file:${karaf.etc}/dataflux/routes/*.camel.yaml,file:${karaf.etc}/dataflux/routes/*.camel.xml'
+say "changed etc/io.dataflux.cfg: management port $OLD_PORT -> $MANAGEMENT_PORT, route files from etc/dataflux/routes"
+health_up() { health /observe/health 2>/dev/null | grep -q '"status" *: *"UP"'; }
+await 120 "health UP on port $MANAGEMENT_PORT after the restart" health_up
+health /observe/metrics | grep -q 'routeId="karaf-check"' || fail "the route from etc/dataflux/routes does not run"
+if curl -fsS --max-time 5 "http://127.0.0.1:$OLD_PORT/observe/health" >/dev/null 2>&1; then
+  fail "the previous configuration still answers on $OLD_PORT"
+fi
+say "restarted with the new configuration: health UP on $MANAGEMENT_PORT, the route files from etc/ run"
 
 say "stopping Karaf"
 stop_karaf || fail "Karaf did not stop"

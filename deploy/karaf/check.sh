@@ -27,7 +27,7 @@ fail() {
   say "FAILED: $*"
   if [ -f "$KARAF/data/log/karaf.log" ]; then
     say "last lines of Karaf's log:"
-    grep -a -v '^\s*at ' "$KARAF/data/log/karaf.log" | tail -40 | cut -c1-400 || true
+    tail -n 400 "$KARAF/data/log/karaf.log" | grep -a -v '^\s*at ' | tail -n 40 | cut -c1-400 || true
   fi
   if [ -f "$WORK/servers.log" ]; then
     say "last lines of the test servers' log:"
@@ -162,10 +162,18 @@ client <<EOF || fail "feature install"
 feature:repo-add mvn:io.dataflux/dataflux-karaf/0.1.0-SNAPSHOT/xml/features
 feature:install dataflux
 EOF
-client <<<'feature:list -i' | grep -q '^dataflux ' || fail "the dataflux feature is not installed"
+# (grep reads a here-string, never a pipe: grep -q leaving early would fail the writer under pipefail)
+FEATURES=$(client <<<'feature:list -i') || fail "feature:list"
+grep -q '^dataflux ' <<<"$FEATURES" || fail "the dataflux feature is not installed: $FEATURES"
 say "feature installed; waiting for the posts to reach MySQL, Kafka and HDFS"
 
-await "$TIMEOUT" "outcome from the test servers" test -f "$WORK/result.txt"
+outcome() {
+  [ -f "$WORK/result.txt" ] && return 0
+  alive "$SERVERS_PID" || fail "the test servers ended"
+  alive "$KARAF_PID" || fail "Karaf ended"
+  return 1
+}
+await "$TIMEOUT" "outcome from the test servers" outcome
 RESULT=$(cat "$WORK/result.txt")
 case "$RESULT" in
   OK*) say "records flowed through the bundle: ${RESULT#OK }" ;;
@@ -174,9 +182,10 @@ esac
 
 health() { curl -fsS --max-time 5 "http://127.0.0.1:$MANAGEMENT_PORT$1"; }
 HEALTH=$(health /observe/health) || fail "GET /observe/health"
-echo "$HEALTH" | grep -q '"status" *: *"UP"' || fail "health is not UP: $HEALTH"
+grep -q '"status" *: *"UP"' <<<"$HEALTH" || fail "health is not UP: $HEALTH"
 health /observe/health/ready >/dev/null || fail "GET /observe/health/ready"
-health /observe/metrics | grep -q '^camel_exchanges_total' || fail "no Camel metrics at /observe/metrics"
+METRICS=$(health /observe/metrics) || fail "GET /observe/metrics"
+grep -q '^camel_exchanges_total' <<<"$METRICS" || fail "no Camel metrics at /observe/metrics"
 say "health UP, ready, metrics served on 127.0.0.1:$MANAGEMENT_PORT/observe"
 
 # A change of etc/io.dataflux.cfg restarts DataFlux with it: here another management port, and the route files from
@@ -201,9 +210,10 @@ MANAGEMENT_PORT=$(free_port)
 # shellcheck disable=SC2016 # ${karaf.etc} is for Karaf to fill in
 configure 'camel.main.routes-include-pattern = file:${karaf.etc}/dataflux/routes/*.camel.yaml,file:${karaf.etc}/dataflux/routes/*.camel.xml'
 say "changed etc/io.dataflux.cfg: management port $OLD_PORT -> $MANAGEMENT_PORT, route files from etc/dataflux/routes"
-health_up() { health /observe/health 2>/dev/null | grep -q '"status" *: *"UP"'; }
+health_up() { local body; body=$(health /observe/health 2>/dev/null) && grep -q '"status" *: *"UP"' <<<"$body"; }
 await 120 "health UP on port $MANAGEMENT_PORT after the restart" health_up
-health /observe/metrics | grep -q 'routeId="karaf-check"' || fail "the route from etc/dataflux/routes does not run"
+METRICS=$(health /observe/metrics) || fail "GET /observe/metrics"
+grep -q 'routeId="karaf-check"' <<<"$METRICS" || fail "the route from etc/dataflux/routes does not run"
 if curl -fsS --max-time 5 "http://127.0.0.1:$OLD_PORT/observe/health" >/dev/null 2>&1; then
   fail "the previous configuration still answers on $OLD_PORT"
 fi

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -64,7 +65,11 @@ public final class DataFluxActivator implements BundleActivator, ManagedService 
     @Override
     public void updated(Dictionary<String, ?> configuration) {
         Properties properties = toProperties(configuration);
-        lifecycle.execute(() -> apply(properties));
+        try {
+            lifecycle.execute(() -> apply(properties));
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("configuration update while the bundle stops: ignored");
+        }
     }
 
     @Override

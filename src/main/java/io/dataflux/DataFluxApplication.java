@@ -1,28 +1,18 @@
 package io.dataflux;
 
-import org.apache.camel.main.Main;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.dataflux.cli.DataFluxCli;
 
 /**
- * Starts DataFlux with Camel Main: application.properties and the route files under routes/ say what runs.
+ * Starts DataFlux. Without arguments it runs the pipeline with Camel Main: application.properties and the route files
+ * under routes/ say what runs. {@code --help} lists the other commands (check, load, generate, demo).
  */
 public final class DataFluxApplication {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DataFluxApplication.class);
 
     private DataFluxApplication() {
     }
 
     public static void main(String[] args) {
-        int exitCode;
-        try {
-            exitCode = new Main(DataFluxApplication.class).run(args);
-        } catch (Exception e) {
-            // a pipeline that cannot start must exit non-zero, or a supervisor (Kubernetes, systemd) never learns of it
-            LOG.error("DataFlux failed to start: {}", e.getMessage(), e);
-            exitCode = 1;
-        }
-        System.exit(exitCode);
+        // a pipeline that cannot start exits non-zero, or a supervisor (Kubernetes, systemd) never learns of it
+        System.exit(DataFluxCli.execute(args));
     }
 }

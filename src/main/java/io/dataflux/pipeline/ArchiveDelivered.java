@@ -3,6 +3,7 @@ package io.dataflux.pipeline;
 import java.util.List;
 
 import io.dataflux.component.redis.RedisEntry;
+import io.dataflux.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -14,7 +15,10 @@ public final class ArchiveDelivered implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        RedisEntry.doneAll(entries(exchange), SourceRecord.ARCHIVE);
+        List<RedisEntry> entries = entries(exchange);
+        PipelineMetrics metrics = PipelineMetrics.of(exchange.getContext());
+        metrics.delivered("hdfs", entries.size());
+        metrics.acknowledged(RedisEntry.doneAll(entries, SourceRecord.ARCHIVE));
     }
 
     @SuppressWarnings("unchecked")

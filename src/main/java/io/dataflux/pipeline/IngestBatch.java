@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.dataflux.component.redis.RedisEntry;
+import io.dataflux.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
@@ -18,6 +19,8 @@ public final class IngestBatch implements Processor {
 
     /** All records of the batch, dead-lettered ones included. */
     public static final String RECORDS = "dataflux.batchRecords";
+    /** The batch's first Redis entry id, for the logs' MDC (camel.mdc.customProperties); the records' exchanges inherit it. */
+    public static final String BATCH_ID = "dataflux.batchId";
 
     private String payloadField = "value";
 
@@ -33,7 +36,11 @@ public final class IngestBatch implements Processor {
             records.add(new SourceRecord(sourceId,
                     payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8), entry));
         }
+        PipelineMetrics.of(exchange.getContext()).batchRead(records.size());
         exchange.setProperty(RECORDS, records);
+        if (!records.isEmpty()) {
+            exchange.setProperty(BATCH_ID, records.get(0).sourceId());
+        }
         exchange.getIn().setBody(records);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.dataflux.component.redis.RedisEntry;
+import io.dataflux.ops.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -33,7 +34,10 @@ public final class SinksDelivered implements Processor {
                 neverArchived.add(record.entry());
             }
         }
-        RedisEntry.doneAll(neverArchived, SourceRecord.ARCHIVE);
-        RedisEntry.doneAll(entries, SourceRecord.SINKS);
+        PipelineMetrics metrics = PipelineMetrics.of(exchange.getContext());
+        metrics.delivered("mysql", enriched.posts().size());
+        metrics.delivered("kafka", enriched.posts().size());
+        metrics.acknowledged(RedisEntry.doneAll(neverArchived, SourceRecord.ARCHIVE));
+        metrics.acknowledged(RedisEntry.doneAll(entries, SourceRecord.SINKS));
     }
 }

@@ -36,6 +36,8 @@ public abstract class DataFluxCamelTest extends CamelMainTestSupport {
         overrides.put("dataflux.mysql.migrate", Boolean.toString(kinds.contains(ServerKind.MARIADB)));
         overrides.put("dataflux.hdfs.connect-on-startup", Boolean.toString(kinds.contains(ServerKind.HDFS)));
         overrides.put("dataflux.ingest.auto-startup", "false");
+        // the management server (health, metrics) on a port of its own: other test JVMs may run on this host
+        overrides.putAll(ManagementEndpoint.onFreePort().camelProperties());
         overrides.putAll(testProperties());
         configuration.withUseOverridePropertiesWithPropertiesComponent(overrides);
     }

@@ -40,6 +40,21 @@ public final class HdfsTestServer implements TestServer {
         return new HdfsTestServer(cluster, dir, Duration.ofNanos(System.nanoTime() - began));
     }
 
+    /** An HDFS of its own, for a test that stops and restarts its NameNode; the caller closes it. */
+    public static HdfsTestServer startDedicated() throws Exception {
+        return start();
+    }
+
+    /** Stops the NameNode (an outage); the DataNode, the metadata and the ports stay for {@link #startAgain()}. */
+    public synchronized void stop() {
+        cluster.shutdownNameNode(0);
+    }
+
+    /** Starts the stopped NameNode again on the same port, with the same metadata, and waits until it serves. */
+    public synchronized void startAgain() throws Exception {
+        cluster.restartNameNode(0, true);
+    }
+
     /** The file system URI, e.g. hdfs://127.0.0.1:40123. */
     public String uri() {
         return "hdfs://" + Network.HOST + ":" + cluster.getNameNodePort();

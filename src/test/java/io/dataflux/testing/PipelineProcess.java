@@ -22,14 +22,19 @@ public final class PipelineProcess implements AutoCloseable {
     private final String name;
     private final ExternalProcess process;
     private final Path log;
+    private final ManagementEndpoint management;
 
-    private PipelineProcess(String name, ExternalProcess process, Path log) {
+    private PipelineProcess(String name, ExternalProcess process, Path log, ManagementEndpoint management) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.management = management;
     }
 
-    /** Starts the pipeline with these properties (on top of application.properties) and waits until Camel is up. */
+    /**
+     * Starts the pipeline with these properties (on top of application.properties) and waits until Camel is up. Its
+     * management server (health, metrics) listens on a free port of its own: see {@link #management()}.
+     */
     public static PipelineProcess start(String name, Map<String, String> properties) throws Exception {
         Path dir = Files.createTempDirectory("dataflux-pipeline-" + name + "-");
         Path log = dir.resolve("pipeline.log");
@@ -40,9 +45,12 @@ public final class PipelineProcess implements AutoCloseable {
                 // the test classes on this class path define routes of their own, which are not DataFlux's
                 "-Dcamel.main.java-routes-exclude-pattern=**/*Test*",
                 "-cp", classPath()));
+        ManagementEndpoint management = ManagementEndpoint.onFreePort();
+        management.camelProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(DataFluxApplication.class.getName());
-        PipelineProcess pipeline = new PipelineProcess(name, ExternalProcess.start(name, command, log, Map.of()), log);
+        PipelineProcess pipeline = new PipelineProcess(name, ExternalProcess.start(name, command, log, Map.of()), log,
+                management);
         pipeline.awaitLog("(dataflux) started", Duration.ofSeconds(90));
         return pipeline;
     }
@@ -55,6 +63,11 @@ public final class PipelineProcess implements AutoCloseable {
 
     public void awaitLog(String text, Duration timeout) throws InterruptedException {
         Readiness.await(name + " logging '" + text + "'", timeout, process, () -> log().contains(text));
+    }
+
+    /** This pipeline's /observe endpoints. */
+    public ManagementEndpoint management() {
+        return management;
     }
 
     public String log() {

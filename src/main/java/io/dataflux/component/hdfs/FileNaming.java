@@ -31,7 +31,9 @@ final class FileNaming {
         this.filePrefix = config.getFilePrefix();
         this.instanceId = instanceId;
         this.startTime = LocalDateTime.now(ZoneOffset.UTC).format(START_TIME);
-        this.extension = extension;
+        // "jsonl" and ".jsonl" both mean the file ends in .jsonl
+        this.extension = extension == null || extension.isEmpty() || extension.startsWith(".") ? nullToEmpty(extension)
+                : "." + extension;
         this.ownGenerated = Pattern.compile(Pattern.quote(filePrefix + "-" + instanceId + "-") + "\\d{8}T\\d{6}-\\d+.*");
     }
 

@@ -237,7 +237,10 @@ final class ListQueue extends RedisQueue {
 
     @Override
     long housekeepingInterval() {
-        return Math.max(100, Math.min(config.getHeartbeatTtl() / 3, config.getReaperInterval()));
+        long interval = config.getReaperInterval() > 0
+                ? Math.min(config.getHeartbeatTtl() / 3, config.getReaperInterval())
+                : config.getHeartbeatTtl() / 3;
+        return Math.max(100, interval);
     }
 
     @Override
@@ -250,18 +253,23 @@ final class ListQueue extends RedisQueue {
             return null;
         });
         long now = System.currentTimeMillis();
-        if (now - lastReap >= config.getReaperInterval()) {
+        if (config.getReaperInterval() > 0 && now - lastReap >= config.getReaperInterval()) {
             lastReap = now;
             reap();
         }
     }
 
-    /** Returns the items of every registered consumer whose heartbeat expired; REAP re-checks the heartbeat atomically. */
-    private void reap() {
+    /**
+     * Returns the items of every registered consumer whose heartbeat expired; REAP re-checks the heartbeat atomically.
+     *
+     * @return the number of items returned to the list
+     */
+    long reap() {
         Set<byte[]> members = withConnection(connection -> connection.setCommands().sMembers(consumers));
         if (members == null) {
-            return;
+            return 0;
         }
+        long total = 0;
         for (byte[] member : members) {
             String other = string(member);
             if (other.equals(consumerName)) {
@@ -272,10 +280,12 @@ final class ListQueue extends RedisQueue {
                     consumers, failures, member, bytes(popFrom.name()), bytes("reap")));
             if (moved != null && moved > 0) {
                 metrics.addClaimed(moved);
+                total += moved;
                 RedisSourceConsumer.LOG.info("Returned {} item(s) of consumer {} (heartbeat expired) to list {}", moved,
                         other, config.getKey());
             }
         }
+        return total;
     }
 
     @Override

@@ -133,15 +133,19 @@ public final class RedisEntry {
         }
     }
 
-    /** {@link #done(String)} for many entries: those whose last part this was are acknowledged with one command. */
-    public static void doneAll(Collection<RedisEntry> entries, String part) {
+    /**
+     * {@link #done(String)} for many entries: those whose last part this was are acknowledged with one command.
+     *
+     * @return the entries this call acknowledged (e.g. to measure their end-to-end latency once)
+     */
+    public static List<RedisEntry> doneAll(Collection<RedisEntry> entries, String part) {
         List<RedisEntry> complete = new ArrayList<>();
         for (RedisEntry entry : entries) {
             if (entry.completePart(part)) {
                 complete.add(entry);
             }
         }
-        ackAll(complete);
+        return ackAll(complete);
     }
 
     /** The parts declared with {@link #ackAfter(String...)} that are not done yet. */
@@ -165,8 +169,13 @@ public final class RedisEntry {
         }
     }
 
-    /** Acknowledges many entries with one Redis command per source (e.g. an aggregated group of entries). */
-    public static void ackAll(Collection<RedisEntry> entries) {
+    /**
+     * Acknowledges many entries with one Redis command per source (e.g. an aggregated group of entries).
+     *
+     * @return the entries this call acknowledged: not those acknowledged before, or by another thread meanwhile
+     */
+    public static List<RedisEntry> ackAll(Collection<RedisEntry> entries) {
+        List<RedisEntry> acknowledgedNow = new ArrayList<>();
         for (Map.Entry<RedisQueue, List<RedisEntry>> perQueue : byQueue(entries).entrySet()) {
             RedisQueue queue = perQueue.getKey();
             List<RedisEntry> mine = new ArrayList<>();
@@ -182,12 +191,14 @@ public final class RedisEntry {
             try {
                 queue.acknowledge(mine);
                 acknowledged = true;
+                acknowledgedNow.addAll(mine);
             } finally {
                 for (RedisEntry entry : mine) {
                     entry.endAck(acknowledged);
                 }
             }
         }
+        return acknowledgedNow;
     }
 
     /** Releases many entries at once; see {@link #release()}. */

@@ -187,7 +187,11 @@ public class RedisSourceConfiguration implements Cloneable {
     @UriParam(label = "list", defaultValue = "30000", javaType = "java.time.Duration")
     private long heartbeatTtl = 30000;
 
-    /** How often the reaper returns the processing-list items of consumers whose heartbeat expired (list mode). */
+    /**
+     * How often the reaper returns the processing-list items of consumers whose heartbeat expired (list mode). 0 turns
+     * this consumer's reaper off, for deployments where one replica reaps for all (a route under master: calling
+     * RedisSourceEndpoint.reapExpiredConsumers()).
+     */
     @UriParam(label = "list", defaultValue = "10000", javaType = "java.time.Duration")
     private long reaperInterval = 10000;
 

@@ -79,6 +79,26 @@ public class RedisSourceEndpoint extends DefaultEndpoint {
         return configuration.getConnectionFactory() != null ? configuration.getConnectionFactory() : ownFactory;
     }
 
+    /**
+     * List mode: returns to the list the items in the processing lists of registered consumers whose heartbeat expired
+     * (the reaper's work), for a deployment where one replica reaps for all (consumers with reaperInterval=0, and a
+     * route under master: that calls this). Safe to call from several replicas: each move re-checks the heartbeat
+     * atomically. Stream mode has no reaper (XAUTOCLAIM shares that work): 0.
+     *
+     * @return the number of items returned to the list
+     */
+    public long reapExpiredConsumers() {
+        if (configuration.getMode() != RedisSourceMode.LIST) {
+            return 0;
+        }
+        RedisConnectionFactory factory = connectionFactory();
+        if (factory == null) {
+            throw new IllegalStateException("redis-source endpoint " + getEndpointUri() + " is not started");
+        }
+        return new ListQueue(configuration, factory, configuration.resolvedConsumerName(), new RedisSourceMetrics())
+                .reap();
+    }
+
     String describeServer() {
         return configuration.getConnectionFactory() != null ? "the configured connectionFactory"
                 : configuration.getHost() + ":" + configuration.getPort();

@@ -1,0 +1,174 @@
+package io.dataflux.cli;
+
+import static io.dataflux.testing.ServerKind.HDFS;
+import static io.dataflux.testing.ServerKind.KAFKA;
+import static io.dataflux.testing.ServerKind.MARIADB;
+import static io.dataflux.testing.ServerKind.REDIS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.dataflux.testing.PipelineProbe;
+import io.dataflux.testing.RealServers;
+import io.dataflux.testing.RedisTestServer;
+import io.dataflux.testing.TestServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** The command line against the real servers: load, check, and the mistakes they must point at. */
+@RealServers({REDIS, MARIADB, KAFKA, HDFS})
+class CliTest {
+
+    private final String id = UUID.randomUUID().toString().substring(0, 8);
+
+    @Test
+    void loadPushesTheGoodLinesAndReportsTheBadOnesByLineNumber(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("posts.jsonl");
+        Files.writeString(file, String.join("\n",
+                "{\"id\":\"p1\",\"author_id\":\"u-1\",\"body\":\"one\"}",
+                "{\"id\":\"p2\",\"author_id\":\"u-1\",\"body\":\"two\"}",
+                "{\"id\":\"p3\",\"body\":\"cut off",
+                "{\"id\":\"p4\",\"author_id\":\"u-2\",\"body\":\"東京 🚀\"}",
+                "",
+                "\"just a string\"",
+                "{\"id\":\"p5\",\"author_id\":\"u-2\",\"body\":\"five\"}") + "\n");
+        String stream = "load:" + id;
+
+        Run run = cli("load", file.toString(), "--batch-size", "2", "--set", "dataflux.redis.key=" + stream);
+
+        assertThat(run.exitCode).as(run.output).isEqualTo(3);
+        assertThat(run.output).contains("Loaded 4 records into the Redis stream '" + stream + "'")
+                .contains("Rejected 2 line(s)")
+                .contains("posts.jsonl:3: not valid JSON")
+                .contains("posts.jsonl:6: not a JSON object but string");
+        try (Jedis redis = PipelineProbe.redis()) {
+            List<StreamEntry> entries = redis.xrange(stream, (StreamEntryID) null, (StreamEntryID) null);
+            assertThat(entries).extracting(entry -> entry.getFields().get("value")).containsExactly(
+                    "{\"id\":\"p1\",\"author_id\":\"u-1\",\"body\":\"one\"}",
+                    "{\"id\":\"p2\",\"author_id\":\"u-1\",\"body\":\"two\"}",
+                    "{\"id\":\"p4\",\"author_id\":\"u-2\",\"body\":\"東京 🚀\"}",
+                    "{\"id\":\"p5\",\"author_id\":\"u-2\",\"body\":\"five\"}");
+        }
+    }
+
+    @Test
+    void loadFillsAListInListModeInReadingOrder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("posts.json");
+        Files.writeString(file, "[{\"id\":\"a\"}, {\"id\":\"b\"}, {\"id\":\"c\"}]");
+        String list = "queue:" + id;
+
+        Run run = cli("load", file.toString(), "--set", "dataflux.redis.mode=list", "--set", "dataflux.redis.key=" + list);
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        try (Jedis redis = PipelineProbe.redis()) {
+            // the pipeline takes from the right: the first record of the file is the first one read
+            assertThat(redis.lrange(list, 0, -1)).containsExactly("{\"id\":\"c\"}", "{\"id\":\"b\"}", "{\"id\":\"a\"}");
+        }
+    }
+
+    @Test
+    void checkPassesWhenEveryServerAnswers() throws Exception {
+        long routeFiles;
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("routes"))) {
+            routeFiles = files.count();
+        }
+        Run run = cli("check", "--set", "dataflux.redis.key=check:" + id, "--set", "dataflux.kafka.topic=check." + id);
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.output).containsPattern("config +OK +valid; \\d+ routes from " + routeFiles + " route files load")
+                .containsPattern("redis +OK +127.0.0.1:" + TestServers.redis().port())
+                .containsPattern("mysql +OK +127.0.0.1:" + TestServers.mariaDb().port() + ", database 'dataflux'")
+                .containsPattern("kafka +OK .*topic 'check." + id + "' does not exist yet; the broker creates it")
+                .containsPattern("hdfs +OK +hdfs://")
+                .contains("All servers answer");
+    }
+
+    @Test
+    void checkNamesTheServerThatIsDownAndFails() throws Exception {
+        RedisTestServer stopped = RedisTestServer.startDedicated();
+        stopped.stop();
+
+        Run run = cli("check", "--set", "dataflux.redis.port=" + stopped.port());
+
+        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        assertThat(run.output).containsPattern("redis +FAIL +no Redis answers at 127.0.0.1:" + stopped.port())
+                .containsPattern("mysql +OK").containsPattern("kafka +OK").containsPattern("hdfs +OK")
+                .contains("1 of 4 servers failed the check.");
+    }
+
+    @Test
+    void checkRefusesAWrongUserAndNamesIt() {
+        Run run = cli("check", "--set", "dataflux.mysql.username=nobody");
+
+        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        assertThat(run.output).containsPattern("mysql +FAIL +127.0.0.1:" + TestServers.mariaDb().port() + " refused user 'nobody'");
+    }
+
+    @Test
+    void aMisspeltPropertyPointsAtItsFileAndLine(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("prod.properties");
+        Files.writeString(config, "dataflux.kafka.topic = forum.posts\ndataflux.kafka.brokrs = kafka:9092\n");
+
+        for (String command : List.of("check", "run")) {
+            Run run = cli(command, "--config", config.toString());
+
+            assertThat(run.exitCode).as(run.output).isEqualTo(2);
+            assertThat(run.output).contains(config + ":2: unknown property 'dataflux.kafka.brokrs'"
+                    + " (did you mean 'dataflux.kafka.brokers'?)");
+        }
+    }
+
+    @Test
+    void aRouteFileWithATypoPointsAtItsFileAndLine(@TempDir Path dir) throws Exception {
+        for (Path route : Files.newDirectoryStream(Path.of("routes"))) {
+            Files.copy(route, dir.resolve(route.getFileName()));
+        }
+        Path heartbeat = dir.resolve("heartbeat.camel.yaml");
+        Files.writeString(heartbeat, Files.readString(heartbeat).replaceFirst("steps:", "stepz:"));
+
+        Run run = cli("check", "--set", "camel.main.routes-include-pattern=file:" + dir + "/*.camel.yaml,file:" + dir + "/*.camel.xml");
+
+        assertThat(run.exitCode).as(run.output).isEqualTo(2);
+        assertThat(run.output).containsPattern("routes +FAIL +Unsupported field: stepz")
+                .contains("in file:" + heartbeat + ", line ");
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    /** Runs the command line in this JVM, against the shared servers, capturing what it prints. */
+    private static Run cli(String command, String... args) {
+        List<String> arguments = new ArrayList<>(List.of(command));
+        for (Map.Entry<Object, Object> server : TestServers.camelProperties(REDIS, MARIADB, KAFKA, HDFS).entrySet()) {
+            arguments.add("--set");
+            arguments.add(server.getKey() + "=" + server.getValue());
+        }
+        arguments.addAll(List.of(args)); // the test's own settings win over the servers'
+        // this JVM's class path holds the tests' own Java routes
+        arguments.addAll(List.of("--set", "camel.main.java-routes-exclude-pattern=**/*Test*"));
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int exitCode = DataFluxCli.execute(arguments.toArray(String[]::new));
+            return new Run(exitCode, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}

@@ -208,7 +208,8 @@ ROUTE
 OLD_PORT=$MANAGEMENT_PORT
 MANAGEMENT_PORT=$(free_port)
 # shellcheck disable=SC2016 # ${karaf.etc} is for Karaf to fill in
-configure 'camel.main.routes-include-pattern = file:${karaf.etc}/dataflux/routes/*.camel.yaml,file:${karaf.etc}/dataflux/routes/*.camel.xml'
+ETC_ROUTES='camel.main.routes-include-pattern = file:${karaf.etc}/dataflux/routes/*.camel.yaml,file:${karaf.etc}/dataflux/routes/*.camel.xml'
+configure "$ETC_ROUTES"
 say "changed etc/io.dataflux.cfg: management port $OLD_PORT -> $MANAGEMENT_PORT, route files from etc/dataflux/routes"
 health_up() { local body; body=$(health /observe/health 2>/dev/null) && grep -q '"status" *: *"UP"' <<<"$body"; }
 await 120 "health UP on port $MANAGEMENT_PORT after the restart" health_up
@@ -218,6 +219,13 @@ if curl -fsS --max-time 5 "http://127.0.0.1:$OLD_PORT/observe/health" >/dev/null
   fail "the previous configuration still answers on $OLD_PORT"
 fi
 say "restarted with the new configuration: health UP on $MANAGEMENT_PORT, the route files from etc/ run"
+
+# A wrong etc/io.dataflux.cfg is refused by the application's configuration check, and DataFlux runs on
+configure "$ETC_ROUTES" 'dataflux.redis.prot = 6379'
+refused() { grep -a -q "Configuration: etc/io.dataflux.cfg: unknown property 'dataflux.redis.prot'" "$KARAF/data/log/karaf.log"; }
+await 60 "report of the misspelt key dataflux.redis.prot in Karaf's log" refused
+health_up || fail "DataFlux stopped for a configuration it refused"
+say "a misspelt key in etc/io.dataflux.cfg is reported, not applied, and DataFlux runs on"
 
 say "stopping Karaf"
 stop_karaf || fail "Karaf did not stop"

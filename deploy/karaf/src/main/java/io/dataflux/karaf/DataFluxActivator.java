@@ -14,6 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.dataflux.config.ConfigurationCheck;
+import io.dataflux.config.PropertySources;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.main.Main;
@@ -88,6 +90,16 @@ public final class DataFluxActivator implements BundleActivator, ManagedService 
         if (properties.equals(applied) && main != null) {
             return; // ConfigAdmin re-delivers an unchanged configuration, e.g. when the file is touched
         }
+        // the application's own check (as its run command does): a misspelt key or a value of the wrong kind is named
+        // with where it was written, and a running DataFlux is not stopped for a configuration that is wrong
+        ConfigurationCheck check = configurationCheck(properties);
+        List<String> problems = check.problems();
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> LOG.error("Configuration: {}", problem));
+            LOG.error("etc/{}.cfg not applied ({} problem(s)): {}", PID, problems.size(),
+                    main != null ? "DataFlux runs on with the previous configuration" : "DataFlux is not running");
+            return;
+        }
         stopCamel();
         applied = properties;
         Main starting = new Main();
@@ -101,7 +113,7 @@ public final class DataFluxActivator implements BundleActivator, ManagedService 
             starting.start();
             main = starting;
         } catch (Exception | LinkageError e) {
-            LOG.error("DataFlux did not start: {}. Fix etc/{}.cfg (a change starts it again)", e.getMessage(), PID, e);
+            LOG.error("DataFlux did not start: {}. Fix etc/{}.cfg (a change starts it again)", check.explain(e), PID, e);
             try {
                 starting.stop();
             } catch (Exception stopFailed) {
@@ -167,6 +179,15 @@ public final class DataFluxActivator implements BundleActivator, ManagedService 
     private List<URL> entries(String path, String pattern, boolean recurse) {
         Enumeration<URL> found = bundle.findEntries(path, pattern, recurse);
         return found == null ? List.of() : Collections.list(found);
+    }
+
+    private static ConfigurationCheck configurationCheck(Properties fromEtc) {
+        PropertySources sources = PropertySources.read(System.getenv(), null);
+        List<PropertySources.Entry> entries = new ArrayList<>();
+        String origin = "etc/" + PID + ".cfg";
+        fromEtc.forEach((key, value) -> entries.add(new PropertySources.Entry(key.toString(), value.toString(), origin)));
+        sources.add(entries);
+        return new ConfigurationCheck(sources);
     }
 
     private static Properties toProperties(Dictionary<String, ?> configuration) {

@@ -64,7 +64,8 @@ public final class PropertySources {
             }
         }
         environment.forEach((name, value) -> {
-            if (name.startsWith("DATAFLUX_")) {
+            // DATAFLUX_TEST_* belongs to the test harness (its watchdog's parent pid), like dataflux.test.* below
+            if (name.startsWith("DATAFLUX_") && !name.startsWith("DATAFLUX_TEST_")) {
                 sources.overrides.add(new Entry(name, value, "environment variable " + name));
             }
         });

@@ -47,7 +47,7 @@ class RouteReloadTest {
             Path report = routes.resolve("heartbeat-report.camel.xml");
             Files.writeString(report, Files.readString(report).replace("alive: ${body}", "still alive: ${body}"));
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(
                     () -> assertThat(logMessage(context)).isEqualTo("${camelId} still alive: ${body}"));
             assertThat(context.getRouteController().getRouteStatus("heartbeat").isStarted())
                     .as("the routes of other files run on").isTrue();

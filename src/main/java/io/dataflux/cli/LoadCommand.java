@@ -22,6 +22,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAddParams;
 
 /**
@@ -60,6 +61,10 @@ final class LoadCommand implements Callable<Integer> {
         Main main = config.startIdle();
         try {
             return load(main.getCamelContext());
+        } catch (JedisException e) {
+            out.println("Nothing more was loaded: Redis failed: " + e.getMessage()
+                    + " (dataflux.redis.host/port, dataflux.redis.username/password)");
+            return 1;
         } finally {
             main.stop();
         }

@@ -208,7 +208,7 @@ public final class Benchmark {
                 .append(began.truncatedTo(ChronoUnit.SECONDS)).append(" (run took ")
                 .append(ChronoUnit.SECONDS.between(began, Instant.now())).append(" s). Raw numbers: `results.csv`, ")
                 .append("`timeline.csv`; chart: `throughput.png`.\n\n");
-        md.append(String.format(Locale.ROOT, "Machine: %d cores, shared with other builds; load average (1, 5, 15 min) "
+        md.append(String.format(Locale.ROOT, "Machine: %d cores; load average (1, 5, 15 min: other work on the machine shows here) "
                         + "%s at the start, %s at the end. Records: %,d generated forum posts, %.0f bytes on average "
                         + "(%.1f MB), all good.%n%n", Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter,
                 records, (double) bytes / records, bytes / 1e6));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -44,8 +45,11 @@ class RouteReloadTest {
             ModelCamelContext context = (ModelCamelContext) main.getCamelContext();
             assertThat(logMessage(context)).isEqualTo("${camelId} alive: ${body}");
 
+            // saved as editors do: written aside, then moved over the file (a write in place can be seen half done)
             Path report = routes.resolve("heartbeat-report.camel.xml");
-            Files.writeString(report, Files.readString(report).replace("alive: ${body}", "still alive: ${body}"));
+            Path saving = routes.resolve(".heartbeat-report.camel.xml.swp");
+            Files.writeString(saving, Files.readString(report).replace("alive: ${body}", "still alive: ${body}"));
+            Files.move(saving, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
             await().atMost(Duration.ofSeconds(90)).untilAsserted(
                     () -> assertThat(logMessage(context)).isEqualTo("${camelId} still alive: ${body}"));

@@ -42,8 +42,10 @@ class HealthAndMetricsTest {
     void metricsCountWhatARunDidInPrometheusNames() throws Exception {
         PipelineRun run = PipelineRun.create(RECORDS);
         Map<String, String> properties = run.properties("metrics");
-        // an idle file rolls after a second, so that the run ends with a roll to count
+        // an idle file rolls after a second, so that the run ends with a roll to count; no size roll, which could
+        // take the last record and leave no file open to go idle
         properties.put("dataflux.archive.roll-idle", "1000");
+        properties.put("dataflux.archive.roll-size", "67108864");
         run.push();
         try (PipelineProcess pipeline = PipelineProcess.start("metrics", properties)) {
             ManagementEndpoint management = pipeline.management();

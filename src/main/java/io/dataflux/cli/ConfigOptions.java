@@ -48,7 +48,18 @@ final class ConfigOptions {
     ConfigurationCheck configurationCheck() {
         PropertySources sources = PropertySources.read(System.getenv(), effectiveProfile());
         sources.add(commandLineEntries());
-        return new ConfigurationCheck(sources);
+        ConfigurationCheck check = new ConfigurationCheck(sources);
+        set.keySet().stream().filter(ConfigOptions::holdsCredential).forEach(key -> check.refuse("--set " + key
+                + ": a credential on the command line shows in the process list (ps) and the shell history; set it"
+                + " in the environment (" + PropertySources.environmentName(key) + ") or in a mounted secret file named "
+                + key + " (CAMEL_MAIN_CLOUD_PROPERTIES_LOCATION)"));
+        return check;
+    }
+
+    /** Keys whose value is a credential: passwords (incl. key and trust store ones), JAAS configs, secrets. */
+    static boolean holdsCredential(String key) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("password") || lower.contains("jaas") || lower.contains("secret");
     }
 
     /**

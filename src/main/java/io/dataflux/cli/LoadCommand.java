@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.dataflux.config.ConfigurationCheck;
+import io.dataflux.config.RedisConnections;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisException;
@@ -61,9 +63,9 @@ final class LoadCommand implements Callable<Integer> {
         Main main = config.startIdle();
         try {
             return load(main.getCamelContext());
-        } catch (JedisException e) {
-            out.println("Nothing more was loaded: Redis failed: " + e.getMessage()
-                    + " (dataflux.redis.host/port, dataflux.redis.username/password)");
+        } catch (JedisException | DataAccessException e) {
+            out.println("Nothing more was loaded: Redis failed: " + rootMessage(e)
+                    + " (dataflux.redis.host/port, dataflux.redis.username/password, dataflux.redis.tls.*)");
             return 1;
         } finally {
             main.stop();
@@ -72,28 +74,22 @@ final class LoadCommand implements Callable<Integer> {
 
     private int load(CamelContext context) throws IOException {
         String host = property(context, "dataflux.redis.host");
-        int port = Integer.parseInt(property(context, "dataflux.redis.port"));
+        String port = property(context, "dataflux.redis.port");
         String key = property(context, "dataflux.redis.key");
         boolean stream = "stream".equals(property(context, "dataflux.redis.mode").toLowerCase(Locale.ROOT));
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         byte[] field = property(context, "dataflux.redis.payload-field").getBytes(StandardCharsets.UTF_8);
         int maxBytes = Integer.parseInt(property(context, "dataflux.record.max-bytes"));
-        DefaultJedisClientConfig.Builder clientConfig = DefaultJedisClientConfig.builder();
-        String user = context.resolvePropertyPlaceholders("{{dataflux.redis.username:}}");
-        String password = context.resolvePropertyPlaceholders("{{dataflux.redis.password:}}");
-        if (!user.isEmpty()) {
-            clientConfig.user(user);
-        }
-        if (!password.isEmpty()) {
-            clientConfig.password(password);
-        }
+        RedisConnectionFactory factory = context.getRegistry().lookupByNameAndType(RedisConnections.BEAN,
+                RedisConnectionFactory.class);
 
         long loaded = 0;
         long bytes = 0;
         List<RecordFile.Line> rejected = new ArrayList<>();
         ProgressLine progress = new ProgressLine(out, ProgressLine.onTerminal(), 5);
-        try (Jedis redis = new Jedis(new HostAndPort(host, port), clientConfig.build());
+        try (RedisConnection connection = factory.getConnection();
              RecordFile records = RecordFile.open(file, maxBytes)) {
+            Jedis redis = (Jedis) connection.getNativeConnection();
             List<byte[]> batch = new ArrayList<>(batchSize);
             RecordFile.Line line;
             while ((line = records.next()) != null) {
@@ -111,7 +107,7 @@ final class LoadCommand implements Callable<Integer> {
             loaded += push(redis, stream, keyBytes, field, batch);
         }
         progress.finish(status(loaded, rejected.size(), bytes, progress.elapsedSeconds()));
-        out.printf("Loaded %,d records into the Redis %s '%s' at %s:%d.%n", loaded, stream ? "stream" : "list", key, host, port);
+        out.printf("Loaded %,d records into the Redis %s '%s' at %s:%s.%n", loaded, stream ? "stream" : "list", key, host, port);
         if (rejected.isEmpty()) {
             return 0;
         }
@@ -147,6 +143,14 @@ final class LoadCommand implements Callable<Integer> {
     private static String status(long loaded, long rejected, long bytes, double seconds) {
         return String.format("loaded %,d records (%,.1f MB), rejected %,d, %,.0f records/s", loaded, bytes / 1e6,
                 rejected, loaded / Math.max(seconds, 0.001));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static String property(CamelContext context, String key) {

@@ -5,20 +5,21 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.dataflux.config.KafkaClients;
+import io.dataflux.config.MySqlConnections;
+import io.dataflux.config.RedisConnections;
 import org.apache.camel.CamelContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,11 +33,13 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.StreamGroupInfo;
 
@@ -70,21 +73,15 @@ final class ServerChecks {
     }
 
     Result redis() {
-        String host = property("dataflux.redis.host");
-        int port = Integer.parseInt(property("dataflux.redis.port"));
         String key = property("dataflux.redis.key");
         String mode = property("dataflux.redis.mode").toLowerCase(Locale.ROOT);
         String user = optional("dataflux.redis.username");
-        String where = host + ":" + port;
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(TIMEOUT_MILLIS).socketTimeoutMillis(TIMEOUT_MILLIS);
-        if (!user.isEmpty()) {
-            config.user(user);
-        }
-        if (!optional("dataflux.redis.password").isEmpty()) {
-            config.password(optional("dataflux.redis.password"));
-        }
-        try (Jedis redis = new Jedis(new HostAndPort(host, port), config.build())) {
+        boolean tls = Boolean.parseBoolean(property("dataflux.redis.tls.enabled"));
+        String where = property("dataflux.redis.host") + ":" + property("dataflux.redis.port") + (tls ? " (TLS)" : "");
+        RedisConnectionFactory factory = context.getRegistry().lookupByNameAndType(RedisConnections.BEAN,
+                RedisConnectionFactory.class);
+        try (RedisConnection connection = factory.getConnection()) {
+            Jedis redis = (Jedis) connection.getNativeConnection();
             redis.ping();
             String type = redis.type(key);
             if ("none".equals(type)) {
@@ -104,37 +101,49 @@ final class ServerChecks {
                     .findFirst().map(ServerChecks::describe)
                     .orElse("group '" + group + "' not created yet (the pipeline creates it)");
             return Result.ok("redis", where + ", stream '" + key + "': " + redis.xlen(key) + " entries; " + groupState);
-        } catch (JedisAccessControlException e) {
-            return Result.fail("redis", where + " refused the credentials" + (user.isEmpty() ? "" : " of user '" + user + "'")
-                    + " (dataflux.redis.username/password): " + e.getMessage());
-        } catch (JedisConnectionException e) {
-            return Result.fail("redis", "no Redis answers at " + where + " (dataflux.redis.host/port): " + rootMessage(e));
-        } catch (JedisDataException e) {
-            return Result.fail("redis", where + " answered with an error: " + e.getMessage()
-                    + (e.getMessage().startsWith("NOAUTH") ? " (set dataflux.redis.password)" : ""));
+        } catch (RuntimeException e) {
+            return Result.fail("redis", describeRedis(e, where, user));
         }
     }
 
-    Result mysql() {
-        String url;
-        String user;
-        String password;
-        if (context.getRegistry().lookupByName("dataSource") instanceof HikariDataSource pool) {
-            url = pool.getJdbcUrl();
-            user = pool.getUsername();
-            password = pool.getPassword();
-        } else {
-            url = property("dataflux.mysql.url");
-            user = property("dataflux.mysql.username");
-            password = optional("dataflux.mysql.password");
+    /** Why Redis refused, from the cause Jedis gives under Spring's translation; never the password itself. */
+    private static String describeRedis(RuntimeException e, String where, String user) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage() == null ? "" : cause.getMessage();
+            if (cause instanceof JedisAccessControlException || message.startsWith("WRONGPASS")) {
+                return where + " refused the credentials" + (user.isEmpty() ? " of the default user" : " of user '"
+                        + user + "'") + " (dataflux.redis.username/password): " + firstLine(message);
+            }
+            if (message.startsWith("NOAUTH")) {
+                return where + " requires a password: " + firstLine(message) + " (set dataflux.redis.password)";
+            }
+            if (message.startsWith("NOPERM")) {
+                return where + ": user '" + user + "' lacks a permission: " + firstLine(message);
+            }
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return where + ": the TLS handshake failed (dataflux.redis.tls.*): " + rootMessage(cause);
+            }
         }
+        if (e instanceof JedisDataException) {
+            return where + " answered with an error: " + firstLine(e.getMessage());
+        }
+        return "no Redis answers at " + where + " (dataflux.redis.host/port): " + rootMessage(e);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("").strip();
+    }
+
+    Result mysql() {
+        HikariDataSource pool = MySqlConnections.dataSource(context);
+        if (pool == null) {
+            return Result.fail("mysql", "no HikariCP '" + MySqlConnections.BEAN + "' bean (camel.beans.dataSource.*)");
+        }
+        String url = pool.getJdbcUrl();
+        String user = pool.getUsername();
         Matcher hostMatcher = JDBC_HOST.matcher(url);
         String host = hostMatcher.find() ? hostMatcher.group(1) : url;
-        Properties credentials = new Properties();
-        credentials.setProperty("user", user);
-        credentials.setProperty("password", password == null ? "" : password);
-        credentials.setProperty("connectTimeout", Integer.toString(TIMEOUT_MILLIS));
-        try (Connection connection = DriverManager.getConnection(url, credentials)) {
+        try (Connection connection = MySqlConnections.open(pool, TIMEOUT_MILLIS)) {
             List<String> missing = new ArrayList<>();
             for (String table : TABLES) {
                 try (ResultSet found = connection.getMetaData().getTables(connection.getCatalog(), null, table,
@@ -162,10 +171,8 @@ final class ServerChecks {
     Result kafka() {
         String brokers = property("dataflux.kafka.brokers");
         String topic = property("dataflux.kafka.topic");
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MILLIS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MILLIS,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        Map<String, Object> config = KafkaClients.adminProperties(context, TIMEOUT_MILLIS);
+        String protocol = String.valueOf(config.getOrDefault(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"));
         Admin admin = Admin.create(config);
         try {
             List<Node> nodes = new ArrayList<>(admin.describeCluster().nodes().get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
@@ -197,13 +204,27 @@ final class ServerChecks {
                 return Result.fail("kafka", "no Kafka broker answered at " + brokers + " within " + TIMEOUT_MILLIS / 1000
                         + " s (dataflux.kafka.brokers)");
             }
-            return Result.fail("kafka", brokers + ": " + rootMessage(e));
+            return Result.fail("kafka", describeKafka(e.getCause(), brokers, protocol));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Result.fail("kafka", "interrupted");
         } finally {
             admin.close(java.time.Duration.ofSeconds(1)); // a broker that never answered has nothing to wait for
         }
+    }
+
+    private static String describeKafka(Throwable cause, String brokers, String protocol) {
+        if (cause instanceof SaslAuthenticationException) {
+            return brokers + " (" + protocol + ") refused the SASL credentials (dataflux.kafka.sasl-mechanism,"
+                    + " dataflux.kafka.sasl-jaas-config): " + firstLine(cause.getMessage());
+        }
+        if (cause instanceof SslAuthenticationException) {
+            return brokers + " (" + protocol + "): the TLS handshake failed (dataflux.kafka.tls.*): " + rootMessage(cause);
+        }
+        if (cause instanceof AuthorizationException) {
+            return brokers + ": the user is not authorised: " + firstLine(cause.getMessage());
+        }
+        return brokers + " (" + protocol + "): " + rootMessage(cause);
     }
 
     Result hdfs() {

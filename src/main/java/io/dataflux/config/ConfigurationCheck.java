@@ -25,6 +25,7 @@ public final class ConfigurationCheck {
     private final Map<String, String> schema = new LinkedHashMap<>();
     private final Map<String, String> byEnvironmentName = new LinkedHashMap<>();
     private final PropertySources sources;
+    private final List<String> refused = new ArrayList<>();
 
     public ConfigurationCheck(PropertySources sources) {
         this.sources = sources;
@@ -39,7 +40,7 @@ public final class ConfigurationCheck {
 
     /** Every problem found, one line each, starting with where it was written; empty when all is well. */
     public List<String> problems() {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(refused);
         for (Entry entry : sources.overrides()) {
             String key = entry.key();
             if (key.startsWith("DATAFLUX_")) {
@@ -58,6 +59,11 @@ public final class ConfigurationCheck {
             }
         }
         return problems;
+    }
+
+    /** A problem found outside the property sources, e.g. a credential given where it shows (the command line). */
+    public void refuse(String problem) {
+        refused.add(problem);
     }
 
     /** The value a key is given where it was last written (defaults, profile, files, secrets, environment, options). */

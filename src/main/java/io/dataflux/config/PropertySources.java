@@ -27,7 +27,9 @@ public final class PropertySources {
 
     /** Keys that are valid but never written in application.properties: credentials. */
     static final List<String> SECRET_KEYS = List.of("dataflux.mysql.password", "dataflux.redis.username",
-            "dataflux.redis.password");
+            "dataflux.redis.password", "dataflux.redis.tls.trust-store-password", "dataflux.redis.tls.key-store-password",
+            "dataflux.mysql.tls.trust-store-password", "dataflux.kafka.sasl-jaas-config",
+            "dataflux.kafka.tls.trust-store-password");
 
     private final List<Entry> defaults;
     private final List<Entry> overrides = new ArrayList<>();
@@ -111,7 +113,7 @@ public final class PropertySources {
     }
 
     /** The environment variable Camel Main maps to a key: upper case, dots and dashes become underscores. */
-    static String environmentName(String key) {
+    public static String environmentName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 

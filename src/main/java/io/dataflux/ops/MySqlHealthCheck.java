@@ -1,18 +1,18 @@
 package io.dataflux.ops;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
-import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.dataflux.config.MySqlConnections;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness of MySQL: DOWN, naming the server, while a connection cannot be opened and validated. It opens a fresh
- * connection with short timeouts instead of borrowing from the pool, whose borrow would wait the pool's connection
- * timeout (30 s) during an outage, longer than any probe waits.
+ * connection from the pool's definition with short timeouts instead of borrowing from the pool, whose borrow would
+ * wait the pool's connection timeout during an outage. Its message names the cause, never a secret.
  */
 public final class MySqlHealthCheck extends AbstractHealthCheck {
 
@@ -40,26 +40,40 @@ public final class MySqlHealthCheck extends AbstractHealthCheck {
             builder.unknown().message("no HikariCP data source named '" + dataSourceName + "'");
             return;
         }
-        String url = dataSource.getJdbcUrl();
-        builder.detail("mysql.url", url);
-        Properties properties = new Properties();
-        if (dataSource.getUsername() != null) {
-            properties.setProperty("user", dataSource.getUsername());
+        // the server's address is an internal: only with dataflux.management.health-exposure=full
+        boolean internals = "full".equalsIgnoreCase(getCamelContext().resolvePropertyPlaceholders(
+                "{{dataflux.management.health-exposure:default}}"));
+        String server = internals ? "MySQL at " + dataSource.getJdbcUrl() : "MySQL";
+        if (internals) {
+            builder.detail("mysql.url", dataSource.getJdbcUrl());
         }
-        if (dataSource.getPassword() != null) {
-            properties.setProperty("password", dataSource.getPassword());
-        }
-        properties.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS * 1000));
-        properties.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS * 1000));
-        DriverManager.setLoginTimeout(TIMEOUT_SECONDS);
-        try (Connection connection = DriverManager.getConnection(url, properties)) {
+        try (Connection connection = MySqlConnections.open(dataSource, TIMEOUT_SECONDS * 1000)) {
             if (connection.isValid(TIMEOUT_SECONDS)) {
                 builder.up();
             } else {
-                builder.down().message("MySQL at " + url + " does not answer");
+                builder.down().message(server + " does not answer");
             }
-        } catch (Exception e) {
-            builder.down().message("MySQL at " + url + " is unreachable: " + e.getMessage()).error(e);
+        } catch (SQLException e) {
+            builder.down().message(server + " " + reason(e));
+            if (internals) {
+                builder.error(e);
+            }
         }
+    }
+
+    /** The cause in words that name no host and no secret. */
+    private static String reason(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return "refused the TLS handshake (dataflux.mysql.ssl-mode, dataflux.mysql.tls.*)";
+            }
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return switch (e.getErrorCode()) {
+            case 1045 -> "refused the credentials (dataflux.mysql.username/password)";
+            case 1044, 1049 -> "has no such database, or the user may not use it (dataflux.mysql.url)";
+            default -> state.startsWith("08") ? "is unreachable (" + e.getClass().getSimpleName() + ")"
+                    : "failed: SQL state " + state + ", error " + e.getErrorCode();
+        };
     }
 }

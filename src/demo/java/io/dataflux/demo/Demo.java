@@ -81,6 +81,8 @@ public final class Demo implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // the demo's servers take no credentials, so that the commands it prints work as they are
+        System.setProperty(TestServers.SECURED_PROPERTY, System.getProperty(TestServers.SECURED_PROPERTY, "false"));
         int exitCode = run(args);
         TestServers.stopAll();
         System.exit(exitCode); // Kafka and the MiniDFSCluster leave non-daemon threads behind

@@ -33,6 +33,7 @@ import io.dataflux.pipeline.SourceRecord;
 import io.dataflux.sink.KafkaRecords;
 import io.dataflux.sink.PostRows;
 import io.dataflux.testing.PipelineProbe;
+import io.dataflux.testing.RedisTestServer;
 import io.dataflux.testing.TestServers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -84,7 +85,7 @@ final class Ceilings {
             // a lambda, not a RouteBuilder subclass: Camel Main in the pipeline JVM scans io.dataflux for those
             RouteBuilder.addRoutes(context, routes -> routes.from("redis-source:" + stream + "?host="
                             + TestServers.redis().host() + "&port=" + TestServers.redis().port()
-                            + "&group=ceiling&consumerName=ceiling&batchSize=" + BATCH)
+                            + RedisTestServer.uriCredentials() + "&group=ceiling&consumerName=ceiling&batchSize=" + BATCH)
                     .routeId("ceiling-redis")
                     .process(exchange -> first.compareAndSet(0, System.nanoTime())));
             context.start();

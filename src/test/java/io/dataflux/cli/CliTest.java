@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 import io.dataflux.testing.PipelineProbe;
@@ -147,13 +148,34 @@ class CliTest {
     private record Run(int exitCode, String output) {
     }
 
+    private static Path credentialsFile(Properties credentials) {
+        try {
+            Path file = Files.createTempFile("dataflux-credentials-", ".properties");
+            file.toFile().deleteOnExit();
+            // as an operator writes them: key = value, unescaped (a JAAS config holds '=' and quotes)
+            List<String> lines = new ArrayList<>();
+            credentials.forEach((key, value) -> lines.add(key + " = " + value));
+            Files.write(file, lines, StandardCharsets.ISO_8859_1);
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Runs the command line in this JVM, against the shared servers, capturing what it prints. */
     private static Run cli(String command, String... args) {
         List<String> arguments = new ArrayList<>(List.of(command));
+        // credentials as an operator gives them, not on the command line (which refuses them): here a --config file
+        Properties credentials = new Properties();
         for (Map.Entry<Object, Object> server : TestServers.camelProperties(REDIS, MARIADB, KAFKA, HDFS).entrySet()) {
-            arguments.add("--set");
-            arguments.add(server.getKey() + "=" + server.getValue());
+            if (TestServers.isCredential(server.getKey().toString())) {
+                credentials.put(server.getKey(), server.getValue());
+            } else {
+                arguments.add("--set");
+                arguments.add(server.getKey() + "=" + server.getValue());
+            }
         }
+        arguments.addAll(List.of("--config", credentialsFile(credentials).toString()));
         arguments.addAll(List.of(args)); // the test's own settings win over the servers'
         // this JVM's class path holds the tests' own Java routes
         arguments.addAll(List.of("--set", "camel.main.java-routes-exclude-pattern=**/*Test*"));

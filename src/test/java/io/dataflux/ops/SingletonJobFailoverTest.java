@@ -19,6 +19,7 @@ import io.dataflux.DataFluxApplication;
 import io.dataflux.testing.ManagementEndpoint;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
+import io.dataflux.testing.RedisTestServer;
 import io.dataflux.testing.TestServers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -162,7 +163,7 @@ class SingletonJobFailoverTest {
     }
 
     private static Jedis redis() {
-        return new Jedis(TestServers.redis().host(), TestServers.redis().port());
+        return TestServers.redis().client();
     }
 
     /** A DataFlux instance in this JVM: Camel Main with the singleton route file and a list-mode ingest route. */
@@ -195,7 +196,7 @@ class SingletonJobFailoverTest {
                 public void configure() {
                     // list mode, with the consumer's own reaper off as in routes/ingest.camel.yaml
                     from("redis-source:" + key + "?mode=list&host=" + TestServers.redis().host() + "&port="
-                            + TestServers.redis().port() + "&consumerName=" + id
+                            + TestServers.redis().port() + RedisTestServer.uriCredentials() + "&consumerName=" + id
                             + "&reaperInterval=0&heartbeatTtl=3000&blockTimeout=200")
                             .routeId("ingest")
                             .log("consumed ${body.size()} item(s)");

@@ -52,7 +52,7 @@ class AuthorEnrichmentTest extends DataFluxCamelTest {
 
     @Test
     void profilesComeFromRedisThenMySqlAndAreCached() {
-        try (Jedis redis = new Jedis(TestServers.redis().host(), TestServers.redis().port())) {
+        try (Jedis redis = TestServers.redis().client()) {
             redis.hset("author:" + run + "-r", Map.of("author_id", run + "-r", "display_name", "Ren 蓮",
                     "reputation", "42", "location", "Kyoto", "joined_at", "2021-05-01T09:00:00+09:00"));
         }
@@ -67,7 +67,7 @@ class AuthorEnrichmentTest extends DataFluxCamelTest {
                 "display_name", "Mia", "reputation", 7L, "location", "Zürich", "joined_at", "2020-02-29T08:30Z"));
         assertThat(authorOf(batch, "x")).containsEntry("author", null);
 
-        try (Jedis redis = new Jedis(TestServers.redis().host(), TestServers.redis().port())) {
+        try (Jedis redis = TestServers.redis().client()) {
             redis.del("author:" + run + "-r");
         }
         EnrichedBatch again = template.requestBody("direct:enrich", List.of(postBy("r")), EnrichedBatch.class);

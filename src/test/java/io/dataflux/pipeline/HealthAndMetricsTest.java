@@ -161,7 +161,7 @@ class HealthAndMetricsTest {
     }
 
     private static void push(RedisTestServer redis, String stream, List<GeneratedRecord> records) {
-        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        try (Jedis jedis = RedisTestServer.clientOf(redis.host(), redis.port())) {
             for (GeneratedRecord record : records) {
                 jedis.xadd(stream.getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(),
                         Map.of("value".getBytes(StandardCharsets.UTF_8), record.payload()));
@@ -170,7 +170,7 @@ class HealthAndMetricsTest {
     }
 
     private static long pending(RedisTestServer redis, String stream) {
-        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        try (Jedis jedis = RedisTestServer.clientOf(redis.host(), redis.port())) {
             return jedis.xpending(stream, "dataflux").getTotal();
         }
     }

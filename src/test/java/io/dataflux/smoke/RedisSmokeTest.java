@@ -29,7 +29,9 @@ class RedisSmokeTest extends DataFluxCamelTest {
             @Override
             public void configure() {
                 from("direct:redis-command").routeId("smoke-redis")
-                        .to("spring-redis://{{dataflux.redis.host}}:{{dataflux.redis.port}}?serializer=#stringSerializer");
+                        // the application's one Redis connection: the secured server's ACL user and password
+                        .to("spring-redis://{{dataflux.redis.host}}:{{dataflux.redis.port}}?serializer=#stringSerializer"
+                                + "&connectionFactory=#redisConnectionFactory");
             }
         };
     }
@@ -42,7 +44,7 @@ class RedisSmokeTest extends DataFluxCamelTest {
             exchange.getIn().setHeader(RedisConstants.VALUE, "héllo wörld 👋");
         });
 
-        try (Jedis jedis = new Jedis(TestServers.redis().host(), TestServers.redis().port())) {
+        try (Jedis jedis = TestServers.redis().client()) {
             assertThat(jedis.get("smoke:post:1")).isEqualTo("héllo wörld 👋");
             jedis.set("smoke:post:2", "written by a plain client");
         }

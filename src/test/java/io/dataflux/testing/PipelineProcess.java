@@ -55,9 +55,17 @@ public final class PipelineProcess implements AutoCloseable {
                 "-cp", classPath()));
         ManagementEndpoint management = ManagementEndpoint.onFreePort();
         management.camelProperties().forEach((key, value) -> command.add("-D" + key + "=" + value));
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        // credentials as production gets them: from the environment, never on the command line (ps shows it)
+        Map<String, String> environment = new java.util.HashMap<>();
+        properties.forEach((key, value) -> {
+            if (TestServers.isCredential(key)) {
+                environment.put(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value);
+            } else {
+                command.add("-D" + key + "=" + value);
+            }
+        });
         command.add(DataFluxApplication.class.getName());
-        PipelineProcess pipeline = new PipelineProcess(name, ExternalProcess.start(name, command, log, Map.of()), log,
+        PipelineProcess pipeline = new PipelineProcess(name, ExternalProcess.start(name, command, log, environment), log,
                 management);
         pipeline.awaitLog("(dataflux) started", Duration.ofSeconds(90));
         return pipeline;

@@ -13,10 +13,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.embedded.core.ExecutableProvider;
 
-/** A real redis-server on 127.0.0.1 with persistence off, in a temporary directory. */
+/**
+ * A real redis-server on 127.0.0.1 with persistence off, in a temporary directory. Secured unless the harness runs
+ * password-less ({@link TestServers#secured()}, the demo): the default user has a password and DataFlux connects as
+ * the ACL user {@value #USERNAME}; every Redis server of this JVM has the same credentials.
+ */
 public final class RedisTestServer implements TestServer {
+
+    /** The ACL user DataFlux connects as. */
+    public static final String USERNAME = "dataflux";
+    private static final String PASSWORD = TestServers.newPassword();
+    private static final String ADMIN_PASSWORD = TestServers.newPassword();
 
     private final List<String> command;
     private ExternalProcess process;
@@ -25,6 +37,7 @@ public final class RedisTestServer implements TestServer {
     private final String binary;
     private final Duration startupTime;
     private int tlsPort;
+    private final boolean secured;
 
     private RedisTestServer(ExternalProcess process, Path dir, int port, String binary, Duration startupTime,
                             List<String> command) {
@@ -34,6 +47,7 @@ public final class RedisTestServer implements TestServer {
         this.port = port;
         this.binary = binary;
         this.startupTime = startupTime;
+        this.secured = command.contains("--requirepass");
     }
 
     static RedisTestServer start(ServerSource source) throws Exception {
@@ -78,6 +92,10 @@ public final class RedisTestServer implements TestServer {
         List<String> command = new ArrayList<>(List.of(executable.toString(),
                 "--port", Integer.toString(port), "--bind", Network.HOST, "--protected-mode", "yes",
                 "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString()));
+        if (TestServers.secured()) {
+            command.addAll(List.of("--requirepass", ADMIN_PASSWORD,
+                    "--user", USERNAME, "on", ">" + PASSWORD, "~*", "&*", "+@all"));
+        }
         command.addAll(extraArguments);
         ExternalProcess process = launch(command, port, dir);
         return new RedisTestServer(process, dir, port, binary, Duration.ofNanos(System.nanoTime() - began), command);
@@ -85,8 +103,9 @@ public final class RedisTestServer implements TestServer {
 
     private static ExternalProcess launch(List<String> command, int port, Path dir) throws Exception {
         ExternalProcess process = ExternalProcess.start("redis-server", command, dir.resolve("redis.log"), Map.of());
+        String password = command.contains("--requirepass") ? ADMIN_PASSWORD : null;
         try {
-            Readiness.await("redis-server on port " + port, Duration.ofSeconds(20), process, () -> ping(port));
+            Readiness.await("redis-server on port " + port, Duration.ofSeconds(20), process, () -> ping(port, password));
         } catch (Exception e) {
             process.close();
             throw e;
@@ -123,14 +142,50 @@ public final class RedisTestServer implements TestServer {
         return tlsPort;
     }
 
+    /** The ACL user DataFlux connects as; empty when the server runs without credentials. */
+    public String username() {
+        return secured ? USERNAME : "";
+    }
+
+    /** That user's password; empty when the server runs without credentials. */
+    public String password() {
+        return secured ? PASSWORD : "";
+    }
+
+    /** A plain client of this server for a test's own checks, logged in as the ACL user; the caller closes it. */
+    public Jedis client() {
+        return clientOf(host(), port);
+    }
+
+    /**
+     * A plain client of the Redis test server at host:port, logged in as the ACL user when the harness is secured
+     * (every Redis test server of this JVM has the same credentials); the caller closes it.
+     */
+    public static Jedis clientOf(String host, int port) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder();
+        if (TestServers.secured()) {
+            config.user(USERNAME).password(PASSWORD);
+        }
+        return new Jedis(new HostAndPort(host, port), config.build());
+    }
+
+    /**
+     * The redis-source URI options that log in as the ACL user, "&username=...&password=..." ("" when the harness is
+     * not secured), for the tests that build redis-source URIs with host and port.
+     */
+    public static String uriCredentials() {
+        return TestServers.secured() ? "&username=" + USERNAME + "&password=" + PASSWORD : "";
+    }
+
     @Override
     public String description() {
-        return "Redis " + binary + " on " + host() + ":" + port;
+        return "Redis " + binary + " on " + host() + ":" + port + (secured ? " (password, ACL user " + USERNAME + ")" : "");
     }
 
     @Override
     public Map<String, String> camelProperties() {
-        return Map.of("dataflux.redis.host", host(), "dataflux.redis.port", Integer.toString(port));
+        return Map.of("dataflux.redis.host", host(), "dataflux.redis.port", Integer.toString(port),
+                "dataflux.redis.username", username(), "dataflux.redis.password", password());
     }
 
     @Override
@@ -149,16 +204,18 @@ public final class RedisTestServer implements TestServer {
         TempDirs.delete(dir);
     }
 
-    /** PING in RESP, answered by +PONG once the server accepts commands. */
-    private static boolean ping(int port) {
+    /** PING in RESP (after AUTH on a secured server), answered by +PONG once the server accepts commands. */
+    private static boolean ping(int port, String password) {
         try (Socket socket = new Socket(Network.HOST, port)) {
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            String auth = password == null ? "" : "AUTH " + password + "\r\n";
+            out.write((auth + "PING\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = in.readNBytes(7);
-            return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String expected = (password == null ? "" : "+OK\r\n") + "+PONG\r\n";
+            byte[] reply = in.readNBytes(expected.length());
+            return new String(reply, StandardCharsets.US_ASCII).equals(expected);
         } catch (IOException e) {
             return false;
         }

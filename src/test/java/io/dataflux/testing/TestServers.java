@@ -41,6 +41,29 @@ public final class TestServers {
     private TestServers() {
     }
 
+    /** The system property that starts the servers without credentials (the demo); secured by default. */
+    public static final String SECURED_PROPERTY = "dataflux.test.secured";
+
+    /**
+     * Whether servers start secured: Redis with a password and an ACL user, MariaDB with a password for the
+     * application's user, Kafka with a SASL/SCRAM listener the application uses. True unless -Ddataflux.test.secured=false.
+     */
+    public static boolean secured() {
+        return !"false".equalsIgnoreCase(System.getProperty(SECURED_PROPERTY, "true").trim());
+    }
+
+    /** A random password of letters and digits (nothing a URI, a JAAS config or a shell would need to escape). */
+    static String newPassword() {
+        return java.util.UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** The keys of these properties that hold credentials: a separate JVM gets them from its environment. */
+    public static boolean isCredential(String key) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("password") || lower.contains("jaas") || lower.contains("secret")
+                || lower.endsWith(".username");
+    }
+
     /** Starts the servers not yet running, in parallel, without waiting for them. */
     static void startInBackground(Collection<ServerKind> kinds) {
         startAll(kinds);

@@ -22,6 +22,7 @@ import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 import io.dataflux.testing.RealServers;
+import io.dataflux.testing.RedisTestServer;
 import io.dataflux.testing.ServerKind;
 
 /** List mode on a real Redis: a processing list per consumer, LREM on success, and a reaper for dead consumers. */
@@ -52,7 +53,7 @@ class RedisListSourceTest extends RedisSourceTestSupport {
                             for (Object entry : exchange.getMessage().getBody(List.class)) {
                                 values.add(((RedisEntry) entry).getValue());
                             }
-                            try (Jedis client = new Jedis(host(), port())) {
+                            try (Jedis client = RedisTestServer.clientOf(host(), port())) {
                                 inProcessingListWhileProcessed.add(client.lrange(processing, 0, -1).containsAll(values));
                             }
                             batches.add(values);
@@ -177,7 +178,8 @@ class RedisListSourceTest extends RedisSourceTestSupport {
             public void configure() {
                 from(uri("mode=list&consumerName=c1&exchangePerEntry=true")).routeId("source")
                         .process(exchange -> delivered.add(exchange.getMessage().getBody(String.class)));
-                from("redis-source:" + wrongKey + "?mode=list&host=" + host() + "&port=" + port() + "&consumerName=c1")
+                from("redis-source:" + wrongKey + "?mode=list&host=" + host() + "&port=" + port()
+                        + RedisTestServer.uriCredentials() + "&consumerName=c1")
                         .routeId("wrong-type")
                         .process(exchange -> delivered.add("from wrong-type"));
             }

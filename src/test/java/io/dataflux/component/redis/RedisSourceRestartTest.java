@@ -103,7 +103,7 @@ class RedisSourceRestartTest extends RedisSourceTestSupport {
         }
 
         redis.close();
-        redis = new Jedis(host(), port());
+        redis = RedisTestServer.clientOf(host(), port());
         List<String> after = addEntries(400, 64);
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == before.size() + after.size());
         await().atMost(Duration.ofSeconds(10)).until(() -> pendingCount("dataflux") == 0);

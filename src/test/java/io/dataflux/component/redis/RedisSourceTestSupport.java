@@ -19,6 +19,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamPendingSummary;
 
+import io.dataflux.testing.RedisTestServer;
 import io.dataflux.testing.TestServers;
 
 /** Camel contexts on a real Redis (each one a replica), unique keys per test, and a plain client to check Redis. */
@@ -30,7 +31,7 @@ abstract class RedisSourceTestSupport {
 
     @BeforeEach
     void connect(TestInfo test) {
-        redis = new Jedis(host(), port());
+        redis = RedisTestServer.clientOf(host(), port());
         key = "test:" + getClass().getSimpleName() + ":" + test.getTestMethod().orElseThrow().getName() + ":"
                 + UUID.randomUUID();
     }
@@ -53,7 +54,10 @@ abstract class RedisSourceTestSupport {
 
     /** The redis-source URI of this test's key on this test's server. */
     protected String uri(String options) {
-        return "redis-source:" + key + "?host=" + host() + "&port=" + port() + (options.isEmpty() ? "" : "&" + options);
+        // the test server's ACL user, unless the test logs in as a user of its own
+        String credentials = options.contains("username=") ? "" : RedisTestServer.uriCredentials();
+        return "redis-source:" + key + "?host=" + host() + "&port=" + port() + credentials
+                + (options.isEmpty() ? "" : "&" + options);
     }
 
     /** A started Camel context (one "replica") with the given routes. */

@@ -105,7 +105,8 @@ class RedisSourceTlsTest extends RedisSourceTestSupport {
         tls.setTrustManagers(trustManagers);
 
         List<String> delivered = new CopyOnWriteArrayList<>();
-        String tlsUri = "redis-source:" + key + "?mode=list&host=" + host() + "&port=" + server.tlsPort();
+        String tlsUri = "redis-source:" + key + "?mode=list&host=" + host() + "&port=" + server.tlsPort()
+                + RedisTestServer.uriCredentials();
         CamelContext context = startContext(new RouteBuilder() {
             @Override
             public void configure() {

@@ -17,6 +17,7 @@ import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
+import io.dataflux.testing.TestServers;
 
 /** A YAML route uses redis-source with no Java wiring: the component is found through its generated service file. */
 @RealServers(ServerKind.REDIS)
@@ -25,7 +26,12 @@ class RedisSourceYamlRouteTest extends RedisSourceTestSupport {
     @Test
     void aYamlRouteConsumesAStreamThroughAConnectionFactoryBean() throws Exception {
         addEntries(3, 8);
-        JedisConnectionFactory factory = new JedisConnectionFactory(new RedisStandaloneConfiguration(host(), port()));
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(host(), port());
+        if (!TestServers.redis().username().isEmpty()) {
+            server.setUsername(TestServers.redis().username());
+            server.setPassword(TestServers.redis().password());
+        }
+        JedisConnectionFactory factory = new JedisConnectionFactory(server);
         factory.afterPropertiesSet();
         factory.start();
         CamelContext context = new DefaultCamelContext();

@@ -30,6 +30,7 @@ import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
 import io.dataflux.testing.RealServers;
+import io.dataflux.testing.RedisTestServer;
 import io.dataflux.testing.ServerKind;
 
 /** Stream mode on a real Redis: batches, acknowledgement only on success, redelivery, claiming, poison, replicas. */
@@ -49,7 +50,7 @@ class RedisStreamSourceTest extends RedisSourceTestSupport {
                             @SuppressWarnings("unchecked")
                             List<RedisEntry> batch = exchange.getMessage().getBody(List.class);
                             batches.add(batch);
-                            try (var client = new Jedis(host(), port())) {
+                            try (var client = RedisTestServer.clientOf(host(), port())) {
                                 pendingWhileProcessing.add(client.xpending(key, "dataflux").getTotal());
                             }
                         });
@@ -309,7 +310,8 @@ class RedisStreamSourceTest extends RedisSourceTestSupport {
             public void configure() {
                 from(uri("consumerName=c1&exchangePerEntry=true&requiredFields=id,body")).routeId("source")
                         .process(exchange -> delivered.add(exchange.getMessage().getBody(Map.class)));
-                from("redis-source:" + wrongKey + "?host=" + host() + "&port=" + port() + "&consumerName=c1")
+                from("redis-source:" + wrongKey + "?host=" + host() + "&port=" + port()
+                        + RedisTestServer.uriCredentials() + "&consumerName=c1")
                         .routeId("wrong-type")
                         .process(exchange -> delivered.add(Map.of("from", "wrong-type")));
             }

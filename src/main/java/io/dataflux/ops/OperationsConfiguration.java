@@ -7,8 +7,8 @@ import org.apache.camel.health.HealthCheckRegistry;
 
 /**
  * What operations add to the pipeline (docs/operations.md): the cluster service {@code master:} routes elect their
- * leader with, the Prometheus metrics bean, and the MySQL readiness check (Redis, Kafka and HDFS have theirs in their
- * components).
+ * leader with, the Prometheus metrics bean, and the MySQL and Kafka readiness checks, which say why a server refuses
+ * (Redis and HDFS have theirs in their components).
  */
 @Configuration
 public class OperationsConfiguration implements CamelConfiguration {
@@ -26,6 +26,9 @@ public class OperationsConfiguration implements CamelConfiguration {
             MySqlHealthCheck check = new MySqlHealthCheck("dataSource");
             check.setCamelContext(context);
             health.register(check);
+            KafkaHealthCheck kafka = new KafkaHealthCheck();
+            kafka.setCamelContext(context);
+            health.register(kafka);
         }
     }
 }

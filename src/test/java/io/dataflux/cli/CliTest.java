@@ -117,6 +117,54 @@ class CliTest {
     }
 
     @Test
+    void checkNamesEachRefusedCredentialWithoutPrintingIt(@TempDir Path dir) throws Exception {
+        String wrong = "wrong-" + id;
+        Path secrets = dir.resolve("wrong.properties");
+        Files.writeString(secrets, "dataflux.redis.password = " + wrong + "\n"
+                + "dataflux.mysql.password = " + wrong + "\n"
+                + "dataflux.kafka.sasl-jaas-config = " + io.dataflux.testing.KafkaTestServer.jaasConfig(wrong) + "\n");
+
+        Run run = cli("check", "--config", secrets.toString());
+
+        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        assertThat(run.output)
+                .containsPattern("redis +FAIL +127.0.0.1:" + TestServers.redis().port()
+                        + " refused the credentials of user 'dataflux' \\(dataflux.redis.username/password\\): WRONGPASS")
+                .containsPattern("mysql +FAIL +127.0.0.1:" + TestServers.mariaDb().port() + " refused user '"
+                        + TestServers.mariaDb().username() + "'")
+                .containsPattern("kafka +FAIL +.*\\(SASL_PLAINTEXT\\) refused the SASL credentials")
+                .containsPattern("hdfs +OK")
+                .doesNotContain(wrong);
+    }
+
+    @Test
+    void checkNamesAnUnknownRedisUser(@TempDir Path dir) throws Exception {
+        Path secrets = dir.resolve("unknown-user.properties");
+        Files.writeString(secrets, "dataflux.redis.username = nobody-" + id + "\n");
+
+        Run run = cli("check", "--config", secrets.toString());
+
+        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        assertThat(run.output).containsPattern("redis +FAIL +127.0.0.1:" + TestServers.redis().port()
+                + " refused the credentials of user 'nobody-" + id + "'")
+                .doesNotContain(TestServers.redis().password());
+    }
+
+    @Test
+    void credentialsOnTheCommandLineAreRefusedWithWhereToPutThem() {
+        for (String key : List.of("dataflux.redis.password", "dataflux.kafka.sasl-jaas-config",
+                "dataflux.redis.tls.trust-store-password", "camel.beans.dataSource.password")) {
+            Run run = cli("check", "--set", key + "=hunter2-" + id);
+
+            assertThat(run.exitCode).as(run.output).isEqualTo(2);
+            assertThat(run.output).contains("--set " + key + ": a credential on the command line shows in the process list")
+                    .contains(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'))
+                    .contains("mounted secret file named " + key)
+                    .doesNotContain("hunter2-" + id);
+        }
+    }
+
+    @Test
     void aMisspeltPropertyPointsAtItsFileAndLine(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("prod.properties");
         Files.writeString(config, "dataflux.kafka.topic = forum.posts\ndataflux.kafka.brokrs = kafka:9092\n");

@@ -92,6 +92,8 @@ class HealthAndMetricsTest {
             properties.putAll(kafka.camelProperties());
             properties.putAll(hdfs.camelProperties());
             properties.put("dataflux.retry.max-delay", "2000");
+            // the checks' messages name the servers only at full exposure (the default keeps internals out)
+            properties.put("dataflux.management.health-exposure", "full");
             try (PipelineProcess pipeline = PipelineProcess.start("health", properties)) {
                 ManagementEndpoint management = pipeline.management();
                 awaitReady(management);

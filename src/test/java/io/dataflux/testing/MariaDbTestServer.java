@@ -26,7 +26,7 @@ public final class MariaDbTestServer implements TestServer {
 
     public static final String DATABASE = "dataflux";
     /** The application's user. */
-    public static final String USERNAME = "dataflux";
+    public static final String USERNAME = "dataflux_app";
     private static final String PASSWORD = TestServers.newPassword();
     private static final String BUNDLED_VERSION = "11.4.5";
 

@@ -44,7 +44,14 @@ public final class PipelineProbe {
 
     /** XADDs the records to the stream, field {@code value}, bytes as they are (invalid UTF-8 included). */
     public static void push(String streamKey, List<GeneratedRecord> records) {
-        try (Jedis redis = redis(); Pipeline pipeline = redis.pipelined()) {
+        try (Jedis redis = redis()) {
+            push(redis, streamKey, records);
+        }
+    }
+
+    /** The same on another Redis server (a dedicated one). */
+    public static void push(Jedis redis, String streamKey, List<GeneratedRecord> records) {
+        try (Pipeline pipeline = redis.pipelined()) {
             byte[] key = streamKey.getBytes(StandardCharsets.UTF_8);
             byte[] field = "value".getBytes(StandardCharsets.UTF_8);
             for (GeneratedRecord record : records) {
@@ -57,12 +64,17 @@ public final class PipelineProbe {
     /** True once the group has read the whole stream and acknowledged every entry it read. */
     public static boolean allAcknowledged(String streamKey, String group) {
         try (Jedis redis = redis()) {
-            StreamPendingSummary pending = redis.xpending(streamKey, group);
-            String last = redis.xinfoStream(streamKey).getLastGeneratedId().toString();
-            boolean allRead = redis.xinfoGroups(streamKey).stream()
-                    .anyMatch(info -> info.getName().equals(group) && info.getLastDeliveredId().toString().equals(last));
-            return allRead && pending.getTotal() == 0;
+            return allAcknowledged(redis, streamKey, group);
         }
+    }
+
+    /** The same on another Redis server (a dedicated one). */
+    public static boolean allAcknowledged(Jedis redis, String streamKey, String group) {
+        StreamPendingSummary pending = redis.xpending(streamKey, group);
+        String last = redis.xinfoStream(streamKey).getLastGeneratedId().toString();
+        boolean allRead = redis.xinfoGroups(streamKey).stream()
+                .anyMatch(info -> info.getName().equals(group) && info.getLastDeliveredId().toString().equals(last));
+        return allRead && pending.getTotal() == 0;
     }
 
     public static Jedis redis() {

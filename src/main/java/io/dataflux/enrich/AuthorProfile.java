@@ -6,23 +6,17 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-
 /**
  * Normalises an author profile, whether it came from the Redis hash (all values strings) or from a row of the MySQL
  * authors table (typed columns), into one shape: author_id, display_name, reputation (a number), location and
- * joined_at (ISO-8601, UTC). An empty hash or no row gives an empty body: the author is unknown.
+ * joined_at (ISO-8601, UTC).
  */
-public final class AuthorProfile implements Processor {
+public final class AuthorProfile {
 
-    @Override
-    public void process(Exchange exchange) {
-        Object body = exchange.getIn().getBody();
-        exchange.getIn().setBody(body instanceof Map<?, ?> source && !source.isEmpty() ? normalise(source) : null);
+    private AuthorProfile() {
     }
 
-    static Map<String, Object> normalise(Map<?, ?> source) {
+    public static Map<String, Object> normalise(Map<?, ?> source) {
         Map<String, Object> profile = new LinkedHashMap<>();
         profile.put("author_id", text(source.get("author_id")));
         profile.put("display_name", text(source.get("display_name")));

@@ -144,10 +144,7 @@ final class Ceilings {
         Map<String, Map<String, Object>> profiles = new LinkedHashMap<>();
         try (Jedis redis = PipelineProbe.redis()) {
             for (String key : redis.keys(BenchData.AUTHOR_PREFIX + "*")) {
-                DefaultExchange exchange = new DefaultExchange(new DefaultCamelContext());
-                exchange.getIn().setBody(redis.hgetAll(key));
-                new AuthorProfile().process(exchange);
-                profiles.put(key.substring(BenchData.AUTHOR_PREFIX.length()), exchange.getIn().getBody(Map.class));
+                profiles.put(key.substring(BenchData.AUTHOR_PREFIX.length()), AuthorProfile.normalise(redis.hgetAll(key)));
             }
         }
         return profiles;

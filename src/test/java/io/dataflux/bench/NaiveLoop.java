@@ -20,8 +20,6 @@ import io.dataflux.enrich.PostValidator;
 import io.dataflux.sink.PostRows;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.TestServers;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -153,11 +151,7 @@ final class NaiveLoop {
 
     /** The author's profile from the Redis hash (kept in a map: the naive loop gets a cache too). */
     private static Map<String, Object> profile(Jedis redis, String authorId) {
-        DefaultExchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getIn().setBody(redis.hgetAll(BenchData.AUTHOR_PREFIX + authorId));
-        new AuthorProfile().process(exchange);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> profile = exchange.getIn().getBody(Map.class);
-        return profile;
+        Map<String, String> hash = redis.hgetAll(BenchData.AUTHOR_PREFIX + authorId);
+        return hash.isEmpty() ? null : AuthorProfile.normalise(hash);
     }
 }

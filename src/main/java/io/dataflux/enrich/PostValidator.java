@@ -38,7 +38,7 @@ public final class PostValidator implements Processor {
     private int idMaxBytes = 255;
     private Pattern idPattern;
     private int maxBodyLength = 262_144;
-    private int maxJsonDepth = 32;
+    private int maxJsonDepth = 31;
 
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {

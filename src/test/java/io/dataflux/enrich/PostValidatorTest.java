@@ -128,7 +128,7 @@ class PostValidatorTest {
         deep.put("extra", nested);
         Map<String, Object> justDeepEnough = valid();
         nested = "leaf";
-        for (int i = 0; i < 31; i++) {
+        for (int i = 0; i < 30; i++) {
             nested = List.of(nested);
         }
         justDeepEnough.put("extra", nested);

@@ -37,7 +37,7 @@ public final class PostValidator implements Processor {
     private Set<String> required = new LinkedHashSet<>(List.of(PostFields.ID, PostFields.AUTHOR_ID, PostFields.BODY));
     private int idMaxBytes = 255;
     private Pattern idPattern;
-    private int maxBodyLength = 262_144;
+    private int maxBodyLength = 65_536;
     private int maxJsonDepth = 31;
 
     @Override

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.component.redis.RedisSourceConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -16,14 +18,16 @@ import org.apache.camel.Processor;
  */
 public final class SourceDeadLetterRow implements Processor {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws JsonProcessingException {
         String detail = exchange.getIn().getHeader(RedisSourceConstants.DEAD_LETTER_REASON, "refused by the source",
                 String.class);
         Object body = exchange.getIn().getBody();
         byte[] payload = body instanceof byte[] bytes ? bytes
                 : body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
-                : body == null ? new byte[0] : exchange.getIn().getBody(byte[].class);
+                : body == null ? new byte[0] : JSON.writeValueAsBytes(body); // an entry's fields, from an older source
         String sourceId = exchange.getIn().getHeader(RedisSourceConstants.ID, String.class);
         Map<String, Object> row = new HashMap<>();
         row.put("record_id", null);
@@ -31,7 +35,7 @@ public final class SourceDeadLetterRow implements Processor {
         row.put("reason", reason(detail));
         row.put("detail", DeadLetterRow.detail(detail));
         row.put("route_id", exchange.getFromRouteId());
-        DeadLetterPayload.prepare(exchange, row, payload == null ? new byte[0] : payload, sourceId);
+        DeadLetterPayload.prepare(exchange, row, payload, sourceId);
     }
 
     static String reason(String detail) {

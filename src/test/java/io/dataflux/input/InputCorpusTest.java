@@ -88,6 +88,9 @@ class InputCorpusTest extends DataFluxCamelTest {
         properties.put("dataflux.dead-letter.dir", DEAD_LETTER_DIR);
         properties.put("dataflux.dead-letter.max-row-bytes", Integer.toString(MAX_ROW_BYTES));
         properties.put("dataflux.kafka.max-request-size", Integer.toString(KAFKA_MAX_REQUEST));
+        // limits raised for long posts, as for a real export: a 100 KB body is stored, a 600 KB record is not
+        properties.put("dataflux.record.max-bytes", "524288");
+        properties.put("dataflux.input.max-body-length", "262144");
         properties.put("dataflux.authors.redis-key-prefix", "author:" + RUN + ":");
         properties.put("dataflux.instance-id", "corpus-" + RUN);
         properties.put("dataflux.ingest.auto-startup", "true");

@@ -62,6 +62,7 @@ class RealExportShareTest extends DataFluxCamelTest {
         properties.put("dataflux.archive.dir", ARCHIVE);
         properties.put("dataflux.dead-letter.dir", ARCHIVE + "-dead-letter");
         properties.put("dataflux.record.max-bytes", Integer.toString(MAX_RECORD_BYTES));
+        properties.put("dataflux.input.max-body-length", "262144");
         properties.put("dataflux.instance-id", "exports-" + RUN);
         properties.put("dataflux.authors.redis-key-prefix", "author:" + RUN + ":");
         properties.put("dataflux.ingest.auto-startup", "true");

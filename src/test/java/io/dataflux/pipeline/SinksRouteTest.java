@@ -61,8 +61,10 @@ class SinksRouteTest extends DataFluxCamelTest {
     }
 
     private SourceRecord record(String sourceId, String id, String title) {
+        // created_at in the order of the source ids: of two versions, the later is the newer (PostVersion)
         String json = "{\"id\":\"" + run + "-" + id + "\",\"author_id\":\"u-1\",\"title\":\"" + title
-                + "\",\"body\":\"<p>text of " + id + " #tag</p>\"}";
+                + "\",\"body\":\"<p>text of " + id + " #tag</p>\",\"created_at\":\"2026-11-24T10:00:0"
+                + sourceId.charAt(0) + "Z\"}";
         return new SourceRecord(run + "-" + sourceId, json.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -45,6 +45,9 @@ public final class PostParser implements Processor {
                     "record is " + raw.length + " bytes, more than the limit of " + maxRecordBytes);
         }
         String text = decodeStrictly(raw);
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            text = text.substring(1); // a byte order mark some exporters write first: not part of the JSON
+        }
         if (!text.stripLeading().startsWith("{")) {
             throw notAnObject(text);
         }

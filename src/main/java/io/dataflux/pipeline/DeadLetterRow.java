@@ -10,12 +10,14 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
 
 /**
- * The parameters of {@code sql/insert-dead-letter.sql} for a rejected record: its original bytes, the reason and
- * detail, the route it failed in, its source id, and its post id when parsing got that far.
+ * The parameters of {@code sql/insert-dead-letter.sql} for a rejected record: its original bytes (see
+ * {@link DeadLetterPayload}), the reason and detail, the route it failed in, its source id, and its post id when
+ * parsing got that far.
  */
 public final class DeadLetterRow implements Processor {
 
-    private static final int MAX_DETAIL = 2000;
+    static final int MAX_DETAIL = 2000;
+    private static final int MAX_RECORD_ID_BYTES = 255;
 
     @Override
     public void process(Exchange exchange) {
@@ -28,22 +30,22 @@ public final class DeadLetterRow implements Processor {
         row.put("record_id", postId(exchange.getIn().getBody()));
         row.put("source_id", record.sourceId());
         row.put("reason", cause instanceof RejectedRecordException rejected ? rejected.reason().name() : "UNEXPECTED");
-        row.put("detail", detail(cause));
+        row.put("detail", detail(cause == null ? "unknown" : String.valueOf(cause.getMessage())));
         row.put("route_id", exchange.getProperty(ExchangePropertyKey.FAILURE_ROUTE_ID, String.class));
-        row.put("payload", record.payload());
-        exchange.getIn().setBody(row);
+        DeadLetterPayload.prepare(exchange, row, record.payload(), record.sourceId());
     }
 
-    /** The post id when the body is a parsed post with a string id (parsing may have failed before). */
+    /** The post id when the body is a parsed post with a string id that fits the column (else it is only in the payload). */
     private static String postId(Object body) {
-        if (body instanceof Map<?, ?> post && post.get(PostFields.ID) instanceof String id) {
-            return id.length() > 64 ? id.substring(0, 64) : id;
+        if (body instanceof Map<?, ?> post && post.get(PostFields.ID) instanceof String id
+                && id.length() <= MAX_RECORD_ID_BYTES
+                && id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_RECORD_ID_BYTES) {
+            return id;
         }
         return null;
     }
 
-    private static String detail(Exception cause) {
-        String detail = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+    static String detail(String detail) {
         return detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
     }
 }

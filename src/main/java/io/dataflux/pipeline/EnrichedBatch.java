@@ -3,6 +3,7 @@ package io.dataflux.pipeline;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A batch after enrichment: the posts that go on to the sinks, in the order they were read, and the source ids of the
@@ -19,6 +20,23 @@ public final class EnrichedBatch {
 
     synchronized void addDeadLettered(String sourceId) {
         deadLettered.add(sourceId);
+    }
+
+    /**
+     * This batch without the posts of the given source ids, which join the dead-lettered ones (a sink refused them
+     * after the enrichers had let them through).
+     */
+    public synchronized EnrichedBatch withoutRefused(Set<String> refusedSourceIds) {
+        EnrichedBatch accepted = new EnrichedBatch();
+        for (EnrichedPost post : posts) {
+            if (refusedSourceIds.contains(post.sourceId())) {
+                accepted.addDeadLettered(post.sourceId());
+            } else {
+                accepted.add(post);
+            }
+        }
+        deadLettered.forEach(accepted::addDeadLettered);
+        return accepted;
     }
 
     public synchronized List<EnrichedPost> posts() {

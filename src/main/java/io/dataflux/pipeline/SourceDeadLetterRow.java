@@ -12,8 +12,9 @@ import org.apache.camel.Processor;
 
 /**
  * The dead_letter row of an entry the Redis source refused before the pipeline saw it: not valid UTF-8, without its
- * payload field, or poison (delivered more than maxDeliveries times). One dead letter for the whole pipeline, so
- * that every bad record is found, and counted by reason, in one place.
+ * payload field, too large, or poison. The body is the entry's exact payload bytes, kept as they are (a String body,
+ * from an older source, is taken as UTF-8). One dead letter for the whole pipeline, so that every bad record is found,
+ * and counted by reason, in one place.
  */
 public final class SourceDeadLetterRow implements Processor {
 
@@ -24,15 +25,17 @@ public final class SourceDeadLetterRow implements Processor {
         String detail = exchange.getIn().getHeader(RedisSourceConstants.DEAD_LETTER_REASON, "refused by the source",
                 String.class);
         Object body = exchange.getIn().getBody();
-        byte[] payload = body instanceof String item ? item.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+        byte[] payload = body instanceof byte[] bytes ? bytes
+                : body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
+                : body == null ? new byte[0] : JSON.writeValueAsBytes(body); // an entry's fields, from an older source
+        String sourceId = exchange.getIn().getHeader(RedisSourceConstants.ID, String.class);
         Map<String, Object> row = new HashMap<>();
         row.put("record_id", null);
-        row.put("source_id", exchange.getIn().getHeader(RedisSourceConstants.ID, String.class));
+        row.put("source_id", sourceId);
         row.put("reason", reason(detail));
-        row.put("detail", detail.length() > 2000 ? detail.substring(0, 2000) : detail);
+        row.put("detail", DeadLetterRow.detail(detail));
         row.put("route_id", exchange.getFromRouteId());
-        row.put("payload", payload);
-        exchange.getIn().setBody(row);
+        DeadLetterPayload.prepare(exchange, row, payload, sourceId);
     }
 
     static String reason(String detail) {
@@ -44,6 +47,9 @@ public final class SourceDeadLetterRow implements Processor {
         }
         if (detail.startsWith("missing required field")) {
             return "MISSING_FIELD";
+        }
+        if (detail.contains("too large") || detail.contains("larger than")) {
+            return "TOO_LARGE";
         }
         return "SOURCE_REFUSED";
     }

@@ -6,13 +6,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
 
-/** For the row-by-row retry: one merged post becomes its row, and its record a property the dead letter reads. */
+/** For the row-by-row retry: one version of a post becomes its row, and its record a property the dead letter reads. */
 public final class MySqlRow implements Processor {
 
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
         EnrichedPost post = exchange.getIn().getMandatoryBody(EnrichedPost.class);
         exchange.setProperty(RecordUnpacker.RECORD, post.source());
-        exchange.getIn().setBody(PostRows.toRow(post.post(), post.sourceId()));
+        exchange.getIn().setBody(PostRows.toRow(post.post(), post.sourceId(), post.source().payload()));
     }
 }

@@ -30,6 +30,11 @@ public final class PostRows {
 
     /** The parameters of one row; {@code sourceId} is the Redis entry the post came from (may be null). */
     public static Map<String, Object> toRow(Map<String, Object> post, String sourceId) {
+        return toRow(post, sourceId, null);
+    }
+
+    /** The parameters of one row, with its version key from the record's bytes too ({@link PostVersion}). */
+    public static Map<String, Object> toRow(Map<String, Object> post, String sourceId, byte[] payload) {
         Map<String, Object> row = new HashMap<>();
         row.put(PostFields.ID, post.get(PostFields.ID));
         row.put(PostFields.THREAD_ID, post.get(PostFields.THREAD_ID));
@@ -46,6 +51,7 @@ public final class PostRows {
         row.put(PostFields.AUTHOR, post.get(PostFields.AUTHOR) == null ? null : json(post.get(PostFields.AUTHOR)));
         row.put("extra", extra(post));
         row.put("source_id", sourceId);
+        row.put("version_key", PostVersion.key(post, sourceId, payload));
         return row;
     }
 

@@ -2,6 +2,8 @@ package io.dataflux.sink;
 
 import io.dataflux.enrich.RejectReason;
 import io.dataflux.enrich.RejectedRecordException;
+import io.dataflux.pipeline.RecordUnpacker;
+import io.dataflux.pipeline.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
@@ -9,7 +11,8 @@ import org.apache.camel.Processor;
 /**
  * Turns the exception a sink raised for one record's content (caught by a doCatch) into a rejection for the dead
  * letter that follows. It sets the rejection rather than throwing it: inside doTry/doCatch Camel's error handler
- * does not apply, so a thrown rejection would fail the whole batch.
+ * does not apply, so a thrown rejection would fail the whole batch. The record's source id joins the batch's refused
+ * ones, which go on to no other sink.
  */
 public final class SinkRejection implements Processor {
 
@@ -19,6 +22,10 @@ public final class SinkRejection implements Processor {
         String detail = cause == null ? "refused by the sink" : rootMessage(cause);
         exchange.setProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
                 new RejectedRecordException(RejectReason.REJECTED_BY_SINK, detail, cause));
+        SourceRecord record = exchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class);
+        if (record != null && MySqlRows.refused(exchange) != null) {
+            MySqlRows.refused(exchange).add(record.sourceId());
+        }
     }
 
     private static String rootMessage(Throwable cause) {

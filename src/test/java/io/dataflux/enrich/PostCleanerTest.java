@@ -33,13 +33,49 @@ class PostCleanerTest {
     }
 
     @Test
-    void normalisesUnicodeToNfcAndRemovesInvisibleCharacters() {
-        // "e" + combining acute accent, a zero-width space, a right-to-left override and a bell character
-        Map<String, Object> post = post(null, "Cafe\u0301\u200B ok\u202E \u0007done");
+    void normalisesUnicodeToNfcAndRemovesControlCharactersOnly() {
+        // "e" + combining acute accent, a bell, a DEL and a C1 control: controls go, the accent is composed
+        Map<String, Object> post = post(null, "Cafe\u0301 ok \u0007done\u007F\u0085!");
 
         cleaner.clean(post);
 
-        assertThat(post.get("body")).isEqualTo("Caf\u00e9 ok done");
+        assertThat(post.get("body")).isEqualTo("Caf\u00e9 ok done !");
+    }
+
+    @Test
+    void keepsJoinersVariationSelectorsAndBidiMarksAPersonWrote() {
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\u200D\uD83D\uDC66";
+        String rainbowFlag = "\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08";
+        String persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"; // mi-khaham, with a ZWNJ
+        String hindi = "\u0915\u094D\u200D\u0937"; // a half form made with a ZWJ
+        String bidi = "\u200Fabc\u200E \u2067\u05E9\u05DC\u05D5\u05DD\u2069 \u202Eevil\u202C \u200Bzw";
+        Map<String, Object> post = post(family + " " + rainbowFlag, "<p>" + persian + " " + hindi + " " + bidi + "</p>");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("title")).isEqualTo(family + " " + rainbowFlag);
+        assertThat(post.get("body")).isEqualTo(persian + " " + hindi + " " + bidi);
+    }
+
+    @Test
+    void replacesOnlyLoneSurrogatesWhichUtf8CannotHold() {
+        Map<String, Object> post = post("a\uD800b \uD83D\uDE80", "x\uDC00");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("title")).isEqualTo("a\uFFFDb \uD83D\uDE80");
+        assertThat(post.get("body")).isEqualTo("x\uFFFD");
+    }
+
+    @Test
+    void plainTextNeedsNoParseAndReadsTheSame() {
+        Map<String, Object> post = post("  plain\ttitle ", " plain  body ");
+
+        cleaner.clean(post);
+
+        assertThat(post.get("title")).isEqualTo("plain title");
+        assertThat(post.get("body")).isEqualTo("plain body");
+        assertThat(post.get("links")).isEqualTo(List.of());
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.security.auth.login.LoginException;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
@@ -111,7 +113,7 @@ public final class HdfsKerberos {
         }
         String all = messages.toString();
         String lower = all.toLowerCase(Locale.ROOT);
-        String detail = rootMessage(e);
+        String detail = kerberosMessage(e);
         if (lower.contains("client not found in kerberos database")) {
             return "the KDC does not know the principal " + principal + " (" + detail + ")";
         }
@@ -132,12 +134,16 @@ public final class HdfsKerberos {
         return detail;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /** The JDK's login failure (e.g. "Client not found in Kerberos database (6)"), else the innermost message. */
+    private static String kerberosMessage(Throwable e) {
+        Throwable chosen = e;
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            chosen = cause;
+            if (cause instanceof LoginException) {
+                break;
+            }
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message = chosen.getMessage() == null ? chosen.getClass().getSimpleName() : chosen.getMessage();
         return message.lines().findFirst().orElse("").strip();
     }
 }

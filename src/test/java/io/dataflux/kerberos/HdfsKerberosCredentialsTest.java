@@ -104,7 +104,7 @@ class HdfsKerberosCredentialsTest {
                 null, conf);
         FileSystem fs = user.doAs((PrivilegedExceptionAction<FileSystem>) () -> FileSystem.newInstance(URI.create(hdfs.uri()), conf));
         Date firstLogin = ticket(user).getAuthTime();
-        ScheduledFuture<?> renewal = HdfsKerberos.renewWhileOpen(user, fs, conf);
+        ScheduledFuture<?> renewal = HdfsKerberos.renewWhileOpen(user, hdfs.clientKeytab().getAbsolutePath(), fs, conf);
         // as if 80% of the ticket's lifetime had passed
         UserGroupInformation.setShouldRenewImmediatelyForTests(true);
         try {

@@ -79,7 +79,7 @@ final class HdfsFileSystems {
             Thread.currentThread().interrupt();
             throw new IOException("hdfs: interrupted while opening " + uri, e);
         }
-        HdfsKerberos.renewWhileOpen(user, fs, conf);
+        HdfsKerberos.renewWhileOpen(user, config.getKerberosKeytabLocation(), fs, conf);
         return fs;
     }
 

@@ -73,10 +73,11 @@ public final class HdfsKerberos {
     }
 
     /**
-     * While {@code fs} is open, renews {@code user}'s ticket from its keytab before it expires (Hadoop renews only the
+     * While {@code fs} is open, renews {@code user}'s ticket from its {@code keytab} before it expires (Hadoop renews only the
      * JVM's login user by itself). Stops by itself once the file system is closed or gone.
      */
-    public static ScheduledFuture<?> renewWhileOpen(UserGroupInformation user, FileSystem fs, Configuration conf) {
+    public static ScheduledFuture<?> renewWhileOpen(UserGroupInformation user, String keytab, FileSystem fs,
+            Configuration conf) {
         long period = Math.max(1, conf.getLong(MIN_SECONDS_BEFORE_RELOGIN, 60));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "HdfsKerberosRenewal-" + user.getShortUserName());
@@ -95,7 +96,7 @@ public final class HdfsKerberos {
                 user.checkTGTAndReloginFromKeytab();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("hdfs: renewing the Kerberos ticket of {} failed, tried again in {} s: {}", user.getUserName(),
-                        period, explain(user.getUserName(), "", e));
+                        period, explain(user.getUserName(), keytab, e));
             }
         }, period, period, TimeUnit.SECONDS);
         return renewal;

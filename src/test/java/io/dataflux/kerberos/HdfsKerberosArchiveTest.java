@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflux.pipeline.EnrichedPost;
+import io.dataflux.pipeline.SourceRecord;
 import io.dataflux.testing.DataFluxCamelTest;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -22,14 +24,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The archive route from the real route file writes posts through the real {@code hdfs:} endpoint into an HDFS that
- * admits only Kerberos-authenticated clients, logged in from a keytab with the application keys an operator sets; the
- * files are read back and belong to DataFlux's principal, not to the JVM's login user (HDFS itself, here).
+ * The archive routes from the real route file (split, aggregate, write) write a batch of posts through the real
+ * {@code hdfs:} endpoint into an HDFS that admits only Kerberos-authenticated clients, logged in from a keytab with the
+ * application keys an operator sets; the files are read back and belong to DataFlux's principal, not to the JVM's login
+ * user (HDFS itself, here).
  */
 @Tag("kerberos")
 class HdfsKerberosArchiveTest extends DataFluxCamelTest {
 
     private static KerberizedHdfs hdfs;
+
+    private final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
     static void startKerberizedHdfs() throws Exception {
@@ -54,12 +59,16 @@ class HdfsKerberosArchiveTest extends DataFluxCamelTest {
     void archivesPostsThroughKerberosAndReadsThemBack() throws Exception {
         List<Map<String, Object>> posts = List.of(post("k-1", "naïve café"), post("k-2", "東京 🚀"),
                 post("k-3", "a plain post"));
+        List<EnrichedPost> enriched = new ArrayList<>();
+        for (Map<String, Object> post : posts) {
+            enriched.add(new EnrichedPost(new SourceRecord(post.get("id") + "-0", json.writeValueAsBytes(post)), post));
+        }
 
-        template.sendBody("direct:archive-write", posts);
+        // what the sinks' multicast hands to the archive: a batch of enriched posts
+        template.sendBody("direct:sink-archive", new Batch(enriched));
         // stopping commits the open file under its final name, as a rolled file would be
         context.stop();
 
-        ObjectMapper json = new ObjectMapper();
         List<Map<?, ?>> archived = new ArrayList<>();
         List<String> owners = new ArrayList<>();
         FileSystem fs = hdfs.superuserFileSystem();
@@ -78,6 +87,10 @@ class HdfsKerberosArchiveTest extends DataFluxCamelTest {
         assertThat(owners).isNotEmpty().containsOnly(KerberizedHdfs.CLIENT);
         assertThat(UserGroupInformation.getLoginUser().getShortUserName())
                 .as("the JVM's login user stays HDFS's own; the endpoint has a user of its own").isEqualTo("hdfs");
+    }
+
+    /** The batch the archive route splits: anything with the enriched posts as {@code posts()}. */
+    public record Batch(List<EnrichedPost> posts) {
     }
 
     private static Map<String, Object> post(String id, String text) {

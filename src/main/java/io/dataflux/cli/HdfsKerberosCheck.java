@@ -48,13 +48,14 @@ final class HdfsKerberosCheck {
                     + " (dataflux.hdfs.kerberos-principal, dataflux.hdfs.kerberos-keytab)");
         }
         try {
-            return user.doAs((PrivilegedExceptionAction<ServerChecks.Result>) () -> writable(uri, directory, conf, principal));
+            return user.doAs((PrivilegedExceptionAction<ServerChecks.Result>)
+                    () -> writable(uri, directory, conf, principal));
         } catch (AccessControlException e) {
             return ServerChecks.Result.fail("hdfs", uri + ": " + principal + " has no permission to write " + directory
                     + ": " + e.getMessage().lines().findFirst().orElse(""));
         } catch (IOException | RuntimeException e) {
-            return ServerChecks.Result.fail("hdfs", "HDFS at " + uri + " (dataflux.hdfs.uri) did not accept " + principal
-                    + " (Kerberos): " + HdfsKerberos.explain(principal, keytab, e));
+            return ServerChecks.Result.fail("hdfs", "HDFS at " + uri + " (dataflux.hdfs.uri) did not accept "
+                    + principal + " (Kerberos): " + HdfsKerberos.explain(principal, keytab, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ServerChecks.Result.fail("hdfs", "interrupted");

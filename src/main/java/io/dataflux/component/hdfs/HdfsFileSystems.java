@@ -37,7 +37,7 @@ final class HdfsFileSystems {
         if (ObjectHelper.isNotEmpty(config.getKerberosUsername())) {
             conf.set("hadoop.security.authentication", "kerberos");
         }
-        // a blank value (a route's unset placeholder, e.g. a Kerberos setting on a cluster without it) keeps the default
+        // a blank value (an unset key, e.g. a Kerberos setting on a cluster without it) keeps Hadoop's default
         config.getHadoopProperties().forEach((key, value) -> {
             if (value != null && !String.valueOf(value).isBlank()) {
                 conf.set(key, String.valueOf(value));

@@ -27,7 +27,7 @@ public final class HdfsKerberos {
 
     /** Hadoop's client setting naming the NameNode's principal; without it a Kerberos client refuses to connect. */
     public static final String NAMENODE_PRINCIPAL = "dfs.namenode.kerberos.principal";
-    /** Hadoop's floor between two logins of a user; the renewal looks at the ticket this often too (60 s by default). */
+    /** Hadoop's floor between two logins of a user; the renewal looks at the ticket this often (60 s by default). */
     public static final String MIN_SECONDS_BEFORE_RELOGIN = "hadoop.kerberos.min.seconds.before.relogin";
 
     private static final Logger LOG = LoggerFactory.getLogger(HdfsKerberos.class);
@@ -43,8 +43,8 @@ public final class HdfsKerberos {
     }
 
     /**
-     * Logs the principal in from its keytab. Turns Kerberos on in {@code conf} and, when the NameNode's principal is not
-     * set, assumes Hadoop's convention {@code hdfs/_HOST@REALM} in the principal's realm.
+     * Logs the principal in from its keytab. Turns Kerberos on in {@code conf} and, when the NameNode's principal is
+     * not set, assumes Hadoop's convention {@code hdfs/_HOST@REALM} in the principal's realm.
      *
      * @param krb5Conf the krb5.conf to use, or null/empty for the JVM's (java.security.krb5.conf, /etc/krb5.conf)
      */
@@ -67,14 +67,14 @@ public final class HdfsKerberos {
             LOG.info("hdfs: logged in to Kerberos as {} from keytab {}", principal, keytab);
             return user;
         } catch (IOException | RuntimeException e) {
-            throw new LoginFailedException("HDFS Kerberos login of " + principal + " from keytab " + keytab + " failed: "
-                    + explain(principal, keytab, e), e);
+            throw new LoginFailedException("HDFS Kerberos login of " + principal + " from keytab " + keytab
+                    + " failed: " + explain(principal, keytab, e), e);
         }
     }
 
     /**
-     * While {@code fs} is open, renews {@code user}'s ticket from its {@code keytab} before it expires (Hadoop renews only the
-     * JVM's login user by itself). Stops by itself once the file system is closed or gone.
+     * While {@code fs} is open, renews {@code user}'s ticket from its {@code keytab} before it expires (Hadoop renews
+     * only the JVM's login user by itself). Stops by itself once the file system is closed or gone.
      */
     public static ScheduledFuture<?> renewWhileOpen(UserGroupInformation user, String keytab, FileSystem fs,
             Configuration conf) {

@@ -72,9 +72,10 @@ final class ConfigOptions {
         Configurator.setLevel("org.apache.hadoop", Level.ERROR);
         Configurator.setLevel("org.apache.kafka", Level.ERROR);
         // no management server either: its port belongs to the pipeline that may run beside this command
+        // hdfs producers start lazily: a Kerberos login (a KDC that refuses) is the HDFS check's to report
         Main main = newMain(Map.of("camel.main.auto-startup", "false", "dataflux.mysql.migrate", "false",
                 "dataflux.ingest.auto-startup", "false", "dataflux.hdfs.connect-on-startup", "false",
-                "camel.management.enabled", "false"));
+                "camel.component.hdfs.lazy-start-producer", "true", "camel.management.enabled", "false"));
         main.start();
         return main;
     }

@@ -241,6 +241,9 @@ final class ServerChecks {
                     : Result.fail("hdfs", "local directory " + local + " cannot be written");
         }
         String uri = property("dataflux.hdfs.uri");
+        if (HdfsKerberosCheck.isConfigured(this::optional)) {
+            return HdfsKerberosCheck.check(this::optional, uri, directory, TIMEOUT_MILLIS);
+        }
         Configuration conf = new Configuration();
         conf.setBoolean("fs.automatic.close", false);
         conf.setInt("ipc.client.connect.max.retries", 0);

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
+import org.apache.camel.util.PropertiesHelper;
 
 /**
  * The hdfs component: rolling, durable, partitioned archive files on HDFS (or the local disk), and a consumer that
@@ -23,6 +24,8 @@ public class HdfsComponent extends HealthCheckComponent {
         HdfsConfiguration configuration = new HdfsConfiguration();
         configuration.parseLocation(remaining);
         HdfsEndpoint endpoint = new HdfsEndpoint(uri, this, configuration);
+        // the hadoop.* options are Hadoop client settings: Camel binds a prefixed multi-value option only when asked to
+        configuration.getHadoopProperties().putAll(PropertiesHelper.extractProperties(parameters, "hadoop."));
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -37,7 +37,12 @@ final class HdfsFileSystems {
         if (ObjectHelper.isNotEmpty(config.getKerberosUsername())) {
             conf.set("hadoop.security.authentication", "kerberos");
         }
-        config.getHadoopProperties().forEach((key, value) -> conf.set(key, String.valueOf(value)));
+        // a blank value (an unset key, e.g. a Kerberos setting on a cluster without it) keeps Hadoop's default
+        config.getHadoopProperties().forEach((key, value) -> {
+            if (value != null && !String.valueOf(value).isBlank()) {
+                conf.set(key, String.valueOf(value));
+            }
+        });
         return conf;
     }
 
@@ -63,13 +68,19 @@ final class HdfsFileSystems {
         if (ObjectHelper.isEmpty(config.getKerberosUsername())) {
             return FileSystem.newInstance(uri, conf);
         }
-        UserGroupInformation user = kerberosUser(config, conf);
+        // the endpoint's own Kerberos user, renewed while its file system is open: the file system keeps the user it
+        // was created as for every later call, from any thread
+        UserGroupInformation user = HdfsKerberos.login(config.getKerberosUsername(), config.getKerberosKeytabLocation(),
+                config.getKerberosConfigFileLocation(), conf);
+        FileSystem fs;
         try {
-            return user.doAs((PrivilegedExceptionAction<FileSystem>) () -> FileSystem.newInstance(uri, conf));
+            fs = user.doAs((PrivilegedExceptionAction<FileSystem>) () -> FileSystem.newInstance(uri, conf));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("hdfs: interrupted while opening " + uri, e);
         }
+        HdfsKerberos.renewWhileOpen(user, config.getKerberosKeytabLocation(), fs, conf);
+        return fs;
     }
 
     private static void configureHa(Configuration conf, String nameService, String namedNodes) {
@@ -82,15 +93,5 @@ final class HdfsFileSystems {
         conf.set("dfs.nameservices", nameService);
         conf.set("dfs.ha.namenodes." + nameService, String.join(",", ids));
         conf.set("dfs.client.failover.proxy.provider." + nameService, FAILOVER_PROXY_PROVIDER);
-    }
-
-    private static UserGroupInformation kerberosUser(HdfsConfiguration config, Configuration conf) throws IOException {
-        if (ObjectHelper.isNotEmpty(config.getKerberosConfigFileLocation())) {
-            // Hadoop's Kerberos login reads the krb5 configuration only from this JVM-wide property
-            System.setProperty("java.security.krb5.conf", config.getKerberosConfigFileLocation());
-        }
-        UserGroupInformation.setConfiguration(conf);
-        return UserGroupInformation.loginUserFromKeytabAndReturnUGI(config.getKerberosUsername(),
-                config.getKerberosKeytabLocation());
     }
 }

@@ -140,13 +140,27 @@ final class BenchServers implements AutoCloseable {
                 .findFirst();
     }
 
-    /** The pipeline JVM started by PipelineProcess under this JVM: the java process running DataFluxApplication. */
+    /**
+     * The pipeline JVM started by PipelineProcess under this JVM: the process whose command line names
+     * DataFluxApplication (read from /proc: ProcessHandle.Info drops the arguments of a command line as long as a
+     * test class path).
+     */
     static Optional<Long> pipelinePid() {
         return ProcessHandle.current().descendants()
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains("io.dataflux.DataFluxApplication"))
-                        .orElse(false))
+                // the java process itself, not the watchdog shell whose arguments hold the same command
+                .filter(p -> p.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .filter(p -> commandLine(p.pid()).contains(" io.dataflux.DataFluxApplication"))
                 .map(ProcessHandle::pid)
                 .findFirst();
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     /** The watchdog's server: its first child (the others are its short polling sleeps). */

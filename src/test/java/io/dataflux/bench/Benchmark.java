@@ -116,7 +116,7 @@ public final class Benchmark {
 
         // the naive loops' rates do not depend on the count: samples keep the run short
         int naiveSample = Math.min(records, Math.max(1_000, records / 100));
-        int literalSample = Math.min(100, Math.max(20, records / 50));
+        int literalSample = Math.min(100, Math.max(20, records / 2_000));
         Measurement naive = step(NaiveLoop.run(posts.subList(0, naiveSample), runId,
                 NaiveLoop.HdfsMode.HFLUSH_OPEN_STREAM, servers));
         Measurement literal = step(NaiveLoop.run(posts.subList(0, literalSample), runId,
@@ -312,8 +312,13 @@ public final class Benchmark {
     }
 
     private static Measurement step(Measurement m) {
-        say(String.format(Locale.ROOT, "%-40s %,10d records in %7.2f s: %,10.0f records/s, %7.2f MB/s", m.name(),
-                m.records(), m.seconds(), m.recordsPerSecond(), m.megabytesPerSecond()));
+        StringBuilder cpu = new StringBuilder();
+        m.cpuSeconds().forEach((process, seconds) -> cpu.append(String.format(Locale.ROOT, " %s %.0f,", process,
+                seconds * 1e6 / m.records())));
+        say(String.format(Locale.ROOT, "%-40s %,10d records in %7.2f s: %,10.0f records/s, %7.2f MB/s%s", m.name(),
+                m.records(), m.seconds(), m.recordsPerSecond(), m.megabytesPerSecond(), m.cpuSeconds().isEmpty() ? ""
+                        : String.format(Locale.ROOT, "; CPU-µs/record %.0f (%s)", m.totalCpuMicrosPerRecord(),
+                                cpu.substring(1, cpu.length() - 1))));
         return m;
     }
 

@@ -132,12 +132,23 @@ final class BenchServers implements AutoCloseable {
         return pids;
     }
 
-    /** A process under this JVM whose executable's name contains {@code name} (redis-server, mariadbd). */
+    /**
+     * A process under this JVM whose name (/proc/pid/comm) starts with {@code name}: redis-server, mariadbd. Not the
+     * executable's: Debian's redis-server is a link to redis-check-rdb.
+     */
     private static Optional<Long> descendant(String name) {
         return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().contains(name)).orElse(false))
+                .filter(p -> processName(p.pid()).startsWith(name))
                 .map(ProcessHandle::pid)
                 .findFirst();
+    }
+
+    private static String processName(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     /**

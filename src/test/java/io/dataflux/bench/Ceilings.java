@@ -130,6 +130,7 @@ final class Ceilings {
         List<MinimalEnrichment.Post>[] out = new List[batches.size()];
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
+            warmUp(jdbc);
             Bench.Interval clock = Bench.Interval.start(pids);
             List<Future<?>> parts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -152,7 +153,7 @@ final class Ceilings {
                 part.get();
             }
             Measurement m = clock.end("ceiling", "enrichment (minimal, all cores)", records.size(), bytes,
-                    threads + " threads, batches of " + BATCH + ", Jackson + jsoup + hand-written scans, authors per batch "
+                    threads + " threads, warmed up, batches of " + BATCH + ", Jackson + jsoup + hand-written scans, authors per batch "
                             + "(pipelined HGETALL, SELECT ... IN), each post to JSON once");
             enriched = new ArrayList<>(records.size());
             for (List<MinimalEnrichment.Post> batch : out) {
@@ -163,6 +164,25 @@ final class Ceilings {
             pool.shutdown();
             for (MinimalEnrichment worker : workers) {
                 worker.close();
+            }
+        }
+    }
+
+    /**
+     * "At its best" is with its code compiled: the minimal enrichment runs once over up to 4,000 of the records before
+     * the clock starts (with an author cache of its own, so the timed run still looks every author up).
+     */
+    private void warmUp(String jdbc) throws Exception {
+        try (MinimalEnrichment warm = new MinimalEnrichment(jdbc, MinimalEnrichment.newAuthorCache())) {
+            List<GeneratedRecord> sample = records.subList(0, Math.min(records.size(), 4_000));
+            for (int from = 0; from < sample.size(); from += BATCH) {
+                List<byte[]> payloads = new ArrayList<>();
+                List<String> sourceIds = new ArrayList<>();
+                for (GeneratedRecord record : sample.subList(from, Math.min(sample.size(), from + BATCH))) {
+                    payloads.add(record.payload());
+                    sourceIds.add("0-" + sourceIds.size());
+                }
+                warm.enrich(payloads, sourceIds);
             }
         }
     }

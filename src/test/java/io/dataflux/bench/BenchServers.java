@@ -136,7 +136,7 @@ final class BenchServers implements AutoCloseable {
      * A process under this JVM whose name (/proc/pid/comm) starts with {@code name}: redis-server, mariadbd. Not the
      * executable's: Debian's redis-server is a link to redis-check-rdb.
      */
-    private static Optional<Long> descendant(String name) {
+    static Optional<Long> descendant(String name) {
         return ProcessHandle.current().descendants()
                 .filter(p -> processName(p.pid()).startsWith(name))
                 .map(ProcessHandle::pid)

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.BreakIterator;
+import java.text.StringCharacterIterator;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -172,10 +173,58 @@ public final class PostDeriver implements Processor {
         return true;
     }
 
-    /** Words by the Unicode word boundaries: a segment with a letter or digit is a word, each ideograph in it is one. */
+    /**
+     * Words by the Unicode word boundaries: a segment with a letter or digit is a word, each ideograph in it is one.
+     * Spaces, tabs and line ends always separate segments, so the text is taken token by token between them: a token
+     * of ASCII letters and digits, with sentence punctuation at most after them, is one word; any other token is
+     * segmented by the BreakIterator (the slow part of this class, kept for what it knows: apostrophes, numbers,
+     * scripts).
+     */
     static int wordCount(String text) {
+        int count = 0;
+        int length = text.length();
+        int i = 0;
+        while (i < length) {
+            while (i < length && isSeparator(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < length && !isSeparator(text.charAt(i))) {
+                i++;
+            }
+            if (start < i) {
+                count += isPlainWord(text, start, i) ? 1 : segmentedWordCount(text, start, i);
+            }
+        }
+        return count;
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+    }
+
+    /** ASCII letters and digits, then nothing but . , ! ? ; : ) ] " ' (which join nothing after them here). */
+    private static boolean isPlainWord(String text, int start, int end) {
+        int i = start;
+        while (i < end && isAsciiLetterOrDigit(text.charAt(i))) {
+            i++;
+        }
+        if (i == start) {
+            return false;
+        }
+        while (i < end && ".,!?;:)]\"'".indexOf(text.charAt(i)) >= 0) {
+            i++;
+        }
+        return i == end;
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    private static int segmentedWordCount(String text, int from, int to) {
         BreakIterator words = WORDS.get();
-        words.setText(text);
+        words.setText(new StringCharacterIterator(text, from, to, from));
         int count = 0;
         for (int start = words.first(), end = words.next(); end != BreakIterator.DONE; start = end, end = words.next()) {
             int ideographs = 0;

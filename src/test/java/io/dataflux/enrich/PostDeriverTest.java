@@ -109,7 +109,9 @@ class PostDeriverTest {
         PostCleaner cleaner = new PostCleaner();
         List<String> texts = new ArrayList<>(List.of("a#b #a#b ##x &#35;y #1x @a..b @a.b.. @_ @é.ü x@y @x@y",
                 "HTTP://UP.example/A). https://x.example/é?q=\"1\" http:// https://ok.example/p/, <http://a.example>",
-                "It's 3.5 km — l’été, e.g. co-op, 東京都 and 한국어 text \u000B\f end"));
+                "It's 3.5 km — l’été, e.g. co-op, 東京都 and 한국어 text \u000B\f end",
+                "1,000 3.5% $20 #123 a'b' I'm. (x) x) x.y abc日本 日本abc ab1.2c \"q\" it’s, U.S.A. ok!? x]\r\ny\tz",
+                "e\u0301t\u00e9 \u0301abc a\u00adb 5\u00a0km \u3000全角 ｶﾀｶﾅ カタカナ ひらがな 123abc, abc123. ...x"));
         for (int i = 0; i < 2000; i++) {
             Map<String, Object> post = parser.parse(generator.next().payload());
             cleaner.clean(post);

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# DataFlux benchmark: each stage's ceiling, the naive one-record-at-a-time loop and DataFlux itself, in one run on
-# the same real servers (system Redis and MariaDB, Kafka 3.9.1, MiniDFSCluster) and the same generated posts.
+# DataFlux benchmark: each stage's independent ceiling (plain clients, a minimal enrichment, no DataFlux class), the
+# naive one-record-at-a-time loop and DataFlux itself, in one run on the same real servers, each a process of its own
+# (redis-server, mariadbd, a Kafka 3.9.1 JVM, a MiniDFSCluster JVM), and the same generated posts; records/s and the
+# CPU time per record of every process (from /proc).
 #
 #   bench/run.sh [records]            default 200000 (about 10 minutes); writes bench/results/REPORT.md, *.csv, *.png
+#   bench/run.sh ... --author-hits F  share of posts by authors Redis or MySQL know (default 0.3; the rest are fresh)
 #   bench/run.sh --memory [records]   the bounded-memory check: DataFlux alone over 2,000,000 records (default) in
 #                                     512 MB of heap; writes bench/results/memory.csv, which REPORT.md quotes
 #   bench/run.sh 5000 --out DIR       a small run (CI), its report in DIR

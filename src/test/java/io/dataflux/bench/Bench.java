@@ -1,6 +1,7 @@
 package io.dataflux.bench;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.dataflux.testing.PipelineProbe;
@@ -45,6 +46,31 @@ final class Bench {
                 }
             }
             return 0;
+        }
+    }
+
+    /** A measured interval: wall-clock time and the CPU time of each process, from start to {@link #end}. */
+    static final class Interval {
+
+        private final Map<String, Long> pids;
+        private final Map<String, Long> before;
+        private final long began;
+
+        private Interval(Map<String, Long> pids) {
+            this.pids = pids;
+            this.before = ProcCpu.snapshot(pids);
+            this.began = System.nanoTime();
+        }
+
+        /** Starts measuring these processes (name to pid) now. */
+        static Interval start(Map<String, Long> pids) {
+            return new Interval(pids);
+        }
+
+        Measurement end(String kind, String name, long records, long bytes, String note) {
+            double seconds = (System.nanoTime() - began) / 1e9;
+            return new Measurement(kind, name, records, bytes, seconds, note,
+                    ProcCpu.seconds(before, ProcCpu.snapshot(pids)));
         }
     }
 }

@@ -37,12 +37,48 @@ final class BenchReport {
         return table.toString();
     }
 
+    /** The processes whose CPU time is measured, in the report's order. */
+    static final List<String> PROCESSES = List.of(BenchServers.DATAFLUX, BenchServers.REDIS, BenchServers.MARIADB,
+            BenchServers.KAFKA, BenchServers.HDFS, BenchServers.BENCH);
+
+    /** CPU µs per record of each process and in total, beside records/s, for every contender that measured it. */
+    static String cpuTable(List<Measurement> measurements) {
+        StringBuilder table = new StringBuilder("| contender | records/s |");
+        PROCESSES.forEach(process -> table.append(' ').append(process).append(" |"));
+        table.append(" total CPU-µs / record |\n|---|---:|");
+        PROCESSES.forEach(process -> table.append("---:|"));
+        table.append("---:|\n");
+        for (Measurement m : measurements) {
+            if (m.cpuSeconds().isEmpty()) {
+                continue;
+            }
+            table.append(String.format(Locale.ROOT, "| %s | %,.0f |", m.name(), m.recordsPerSecond()));
+            for (String process : PROCESSES) {
+                double micros = m.cpuMicrosPerRecord(process);
+                table.append(Double.isNaN(micros) ? " – |" : String.format(Locale.ROOT, " %,.1f |", micros));
+            }
+            table.append(String.format(Locale.ROOT, " **%,.1f** |%n", m.totalCpuMicrosPerRecord()));
+        }
+        return table.toString();
+    }
+
     static void writeCsv(Path file, List<Measurement> measurements) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("kind,name,records,bytes,seconds,records_per_s,mb_per_s,note");
+        StringBuilder header = new StringBuilder("kind,name,records,bytes,seconds,records_per_s,mb_per_s");
+        PROCESSES.forEach(process -> header.append(",cpu_us_per_record_").append(process.replace(' ', '_').replace('-', '_')));
+        header.append(",cpu_us_per_record_total,note");
+        lines.add(header.toString());
         for (Measurement m : measurements) {
-            lines.add(String.format(Locale.ROOT, "%s,\"%s\",%d,%d,%.3f,%.1f,%.3f,\"%s\"", m.kind(), m.name(), m.records(),
-                    m.bytes(), m.seconds(), m.recordsPerSecond(), m.megabytesPerSecond(), m.note().replace("\"", "'")));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s,\"%s\",%d,%d,%.3f,%.1f,%.3f", m.kind(),
+                    m.name(), m.records(), m.bytes(), m.seconds(), m.recordsPerSecond(), m.megabytesPerSecond()));
+            for (String process : PROCESSES) {
+                double micros = m.cpuMicrosPerRecord(process);
+                line.append(',').append(Double.isNaN(micros) ? "" : String.format(Locale.ROOT, "%.1f", micros));
+            }
+            line.append(',').append(m.cpuSeconds().isEmpty() ? ""
+                    : String.format(Locale.ROOT, "%.1f", m.totalCpuMicrosPerRecord()));
+            line.append(",\"").append(m.note().replace("\"", "'")).append('"');
+            lines.add(line.toString());
         }
         Files.write(file, lines);
     }

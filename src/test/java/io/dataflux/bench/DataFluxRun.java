@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.dataflux.demo.ForumPostGenerator;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.PipelineProcess;
-import io.dataflux.testing.ServerKind;
-import io.dataflux.testing.TestServers;
 
 /**
  * DataFlux itself: the real route files and application.properties, in a JVM of its own (so that its heap and RSS are
@@ -58,7 +56,7 @@ final class DataFluxRun {
      * acknowledgement; then, if {@code latencySeconds > 0}, pushes at 1,000 records/s for that long and measures latency.
      */
     static Result run(String label, Iterator<GeneratedRecord> records, int count, String runId, String maxHeap,
-            int latencySeconds, Path outputDirectory) throws Exception {
+            int latencySeconds, Path outputDirectory, BenchServers servers, double authorHits) throws Exception {
         String stream = "bench:" + runId + ":" + label;
         String database = "bench_" + runId + "_" + label.replace('-', '_');
         String jdbc = Ceilings.migratedDatabase(database);
@@ -69,9 +67,14 @@ final class DataFluxRun {
             jvm.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
         }
         try (PipelineProcess pipeline = PipelineProcess.start("bench-" + label,
-                properties(runId, label, stream, jdbc), jvm)) {
+                properties(runId, label, stream, jdbc, servers), jvm)) {
+            Map<String, Long> pids = new LinkedHashMap<>();
+            pids.put(BenchServers.DATAFLUX, BenchServers.pipelinePid()
+                    .orElseThrow(() -> new IllegalStateException("no pipeline JVM found under this one")));
+            pids.putAll(servers.pids());
             List<Sample> timeline = Collections.synchronizedList(new ArrayList<>());
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            Bench.Interval clock = Bench.Interval.start(pids);
             long began = System.nanoTime();
             sampler.scheduleAtFixedRate(() -> timeline.add(new Sample((System.nanoTime() - began) / 1e9,
                     Bench.acknowledged(stream, GROUP))), 1, 1, TimeUnit.SECONDS);
@@ -90,7 +93,9 @@ final class DataFluxRun {
             }
             Bench.await("DataFlux acknowledged all " + count + " records", 3600,
                     () -> Bench.acknowledged(stream, GROUP) >= count);
-            double seconds = (System.nanoTime() - began) / 1e9;
+            Measurement throughput = clock.end("dataflux", "DataFlux (" + label + ")", count, bytes,
+                    "real routes, separate JVM -Xmx" + maxHeap + ", first XADD to last XACK");
+            double seconds = throughput.seconds();
             sampler.shutdown();
             sampler.awaitTermination(5, TimeUnit.SECONDS);
             timeline.add(new Sample(seconds, count));
@@ -98,30 +103,33 @@ final class DataFluxRun {
             if (rows != ids.size()) {
                 throw new IllegalStateException("MySQL holds " + rows + " posts, expected " + ids.size());
             }
-            Measurement throughput = new Measurement("dataflux", "DataFlux (" + label + ")", count, bytes, seconds,
-                    "real routes, separate JVM -Xmx" + maxHeap + ", first XADD to last XACK");
-            Latency latency = latencySeconds > 0 ? latency(stream, jdbc, count, latencySeconds) : null;
+            Latency latency = latencySeconds > 0 ? latency(stream, jdbc, count, latencySeconds, authorHits) : null;
             long rss = pipeline.peakRssKb();
             pipeline.terminate(Duration.ofSeconds(90));
             return new Result(throughput, List.copyOf(timeline), rss, heap(gcLog), latency, maxHeap);
         }
     }
 
-    /** Pushes at 1,000 records/s (10 every 10 ms) and compares each post's push time with its row's insert time. */
-    private static Latency latency(String stream, String jdbc, long alreadyAcknowledged, int seconds) throws Exception {
-        double rate = 1000;
-        ForumPostGenerator generator = BenchData.generator("lat-");
+    /** Records/s of the latency run: 20 records every 10 ms. */
+    static final double LATENCY_RATE = 2000;
+
+    /** Pushes at 2,000 records/s (20 every 10 ms) and compares each post's push time with its row's insert time. */
+    private static Latency latency(String stream, String jdbc, long alreadyAcknowledged, int seconds, double authorHits)
+            throws Exception {
+        double rate = LATENCY_RATE;
+        int tickRecords = (int) (rate / 100);
+        Iterator<GeneratedRecord> generator = BenchData.posts("lat-", authorHits);
         Map<String, Long> pushedAt = new HashMap<>();
         int total = (int) (rate * seconds);
         long start = System.nanoTime();
-        for (int sent = 0; sent < total; sent += 10) {
+        for (int sent = 0; sent < total; sent += tickRecords) {
             long due = start + (long) (sent / rate * 1e9);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            List<GeneratedRecord> tick = new ArrayList<>(10);
-            for (int i = 0; i < 10; i++) {
+            List<GeneratedRecord> tick = new ArrayList<>(tickRecords);
+            for (int i = 0; i < tickRecords; i++) {
                 tick.add(generator.next());
             }
             long now = System.currentTimeMillis();
@@ -147,9 +155,9 @@ final class DataFluxRun {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    private static Map<String, String> properties(String runId, String label, String stream, String jdbc) {
-        Map<String, String> properties = new HashMap<>();
-        TestServers.camelProperties(ServerKind.values()).forEach((key, value) -> properties.put((String) key, (String) value));
+    private static Map<String, String> properties(String runId, String label, String stream, String jdbc,
+            BenchServers servers) {
+        Map<String, String> properties = new HashMap<>(servers.camelProperties());
         properties.put("dataflux.mysql.url", jdbc);
         properties.put("dataflux.redis.key", stream);
         properties.put("dataflux.kafka.topic", "bench-" + runId + "-" + label);
@@ -188,22 +196,6 @@ final class DataFluxRun {
             case "K" -> n / 1024;
             case "G" -> n * 1024;
             default -> n;
-        };
-    }
-
-    /** An endless supply of generated posts, made as they are pushed (the memory check's 2,000,000 never sit in memory). */
-    static Iterator<GeneratedRecord> generated(String idPrefix) {
-        ForumPostGenerator generator = BenchData.generator(idPrefix);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public GeneratedRecord next() {
-                return generator.next();
-            }
         };
     }
 }

@@ -5,27 +5,19 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
-import io.dataflux.enrich.AuthorProfile;
-import io.dataflux.enrich.PostCleaner;
-import io.dataflux.enrich.PostDeriver;
-import io.dataflux.enrich.PostFields;
-import io.dataflux.enrich.PostParser;
-import io.dataflux.enrich.PostValidator;
-import io.dataflux.sink.PostRows;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.TestServers;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
@@ -35,11 +27,11 @@ import redis.clients.jedis.resps.StreamEntryBinary;
 /**
  * The seed design taken literally: one record at a time, read it from Redis, enrich it, insert it into MySQL
  * (autocommit), send it to Kafka and wait for the acknowledgement, write it to HDFS and flush, acknowledge it in Redis.
- * No batching, no parallelism.
+ * No batching, no parallelism. It enriches with {@link MinimalEnrichment}, not DataFlux's enrichers: the loop it stands
+ * for would not be slower at that than a minimal implementation, and its cost must not move with DataFlux's.
  */
 final class NaiveLoop {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] VALUE = "value".getBytes(StandardCharsets.UTF_8);
 
     /** How the loop writes to HDFS. */
@@ -53,28 +45,25 @@ final class NaiveLoop {
     private NaiveLoop() {
     }
 
-    static Measurement run(List<GeneratedRecord> records, String runId, HdfsMode mode) throws Exception {
+    static Measurement run(List<GeneratedRecord> records, String runId, HdfsMode mode, BenchServers servers)
+            throws Exception {
         String name = mode == HdfsMode.HFLUSH_OPEN_STREAM ? "naive" : "naive-literal";
         String stream = "bench:" + runId + ":" + name;
         String topic = "bench-" + runId + "-" + name;
         Path file = new Path("/bench/" + runId + "/" + name + "/posts.jsonl");
         PipelineProbe.push(stream, records);
         String jdbc = Ceilings.migratedDatabase("bench_" + runId + "_" + name.replace('-', '_'));
-        Ceilings.UpsertStatement upsert = Ceilings.UpsertStatement.load();
-        PostParser parser = new PostParser();
-        PostCleaner cleaner = new PostCleaner();
-        PostDeriver deriver = new PostDeriver();
-        PostValidator validator = new PostValidator();
-        Map<String, Map<String, Object>> profiles = new HashMap<>();
+        Ceilings.Upsert upsert = Ceilings.upsertSql();
         byte[] streamKey = stream.getBytes(StandardCharsets.UTF_8);
         byte[] group = "naive".getBytes(StandardCharsets.UTF_8);
         try (Jedis redis = PipelineProbe.redis();
+             MinimalEnrichment enrichment = new MinimalEnrichment(jdbc, MinimalEnrichment.newAuthorCache());
              Connection mysql = DriverManager.getConnection(jdbc, TestServers.mariaDb().username(),
                      TestServers.mariaDb().password());
              PreparedStatement insert = mysql.prepareStatement(upsert.sql());
-             KafkaProducer<String, String> kafka = new KafkaProducer<>(Ceilings.producerConfig(0),
-                     new StringSerializer(), new StringSerializer());
-             FileSystem hdfs = FileSystem.newInstance(URI.create(TestServers.hdfs().uri()), hdfsClient())) {
+             KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(Ceilings.producerConfig(servers.kafkaBootstrap(), 0),
+                     new StringSerializer(), new ByteArraySerializer());
+             FileSystem hdfs = FileSystem.newInstance(URI.create(servers.hdfsUri()), Ceilings.hdfsClient())) {
             redis.xgroupCreate(stream, "naive", new StreamEntryID(0, 0), false);
             kafka.partitionsFor(topic);
             FSDataOutputStream open = mode == HdfsMode.HFLUSH_OPEN_STREAM ? hdfs.create(file) : null;
@@ -82,7 +71,7 @@ final class NaiveLoop {
                 hdfs.create(file).close();
             }
             long bytes = 0;
-            long began = System.nanoTime();
+            Bench.Interval clock = Bench.Interval.start(servers.pids());
             for (int i = 0; i < records.size(); i++) {
                 List<Map.Entry<byte[], List<StreamEntryBinary>>> read = redis.xreadGroupBinary(group, group,
                         XReadGroupParams.xReadGroupParams().count(1),
@@ -91,20 +80,16 @@ final class NaiveLoop {
                 byte[] payload = field(entry, VALUE);
                 bytes += payload.length;
 
-                Map<String, Object> post = parser.parse(payload);
-                cleaner.clean(post);
-                deriver.derive(post);
-                validator.validate(post);
-                String authorId = (String) post.get(PostFields.AUTHOR_ID);
-                post.put(PostFields.AUTHOR, profiles.computeIfAbsent(authorId, id -> profile(redis, id)));
+                // the author looked up for this one record: HGETALL, and a SELECT when Redis lacks it
+                MinimalEnrichment.Post post = enrichment.enrich(List.of(payload), List.of(entry.getID().toString())).get(0);
 
-                upsert.bind(insert, PostRows.toRow(post, entry.getID().toString()));
+                upsert.bind(insert, post.row());
                 insert.executeUpdate();
 
-                String json = JSON.writeValueAsString(post);
-                kafka.send(new ProducerRecord<>(topic, (String) post.get(PostFields.ID), json)).get();
+                kafka.send(new ProducerRecord<>(topic, post.id(), post.json())).get();
 
-                byte[] line = (json + "\n").getBytes(StandardCharsets.UTF_8);
+                byte[] line = Arrays.copyOf(post.json(), post.json().length + 1);
+                line[line.length - 1] = '\n';
                 if (open != null) {
                     open.write(line);
                     open.hflush();
@@ -115,28 +100,21 @@ final class NaiveLoop {
                 }
                 redis.xack(streamKey, group, entry.getID().toString().getBytes(StandardCharsets.UTF_8));
             }
-            double seconds = (System.nanoTime() - began) / 1e9;
+            String how = mode == HdfsMode.HFLUSH_OPEN_STREAM
+                    ? "1 record at a time: XREADGROUP COUNT 1, the minimal enrichment (author: HGETALL, SELECT), "
+                            + "INSERT autocommit, Kafka send().get() linger.ms=0, HDFS write+hflush on one open stream, XACK"
+                    : "as the favourable loop, but HDFS append+close per record";
+            Measurement m = clock.end("naive", name.equals("naive") ? "naive loop (favourable)" : "naive loop (literal)",
+                    records.size(), bytes, how);
             if (open != null) {
                 open.close();
             }
-            String how = mode == HdfsMode.HFLUSH_OPEN_STREAM
-                    ? "1 record at a time: XREADGROUP COUNT 1, enrich, INSERT autocommit, Kafka send().get() linger.ms=0, "
-                            + "HDFS write+hflush on one open stream, XACK"
-                    : "as the favourable loop, but HDFS append+close per record";
-            return new Measurement("naive", name.equals("naive") ? "naive loop (favourable)" : "naive loop (literal)",
-                    records.size(), bytes, seconds, how);
+            return m;
         } finally {
             try (Jedis redis = PipelineProbe.redis()) {
                 redis.del(stream);
             }
         }
-    }
-
-    /** One DataNode: an append must not look for another to replace it in the write pipeline. */
-    private static Configuration hdfsClient() {
-        Configuration configuration = new Configuration();
-        configuration.set("dfs.client.block.write.replace-datanode-on-failure.enable", "false");
-        return configuration;
     }
 
     /** A field of a binary entry (its map has byte[] keys, which compare by identity). */
@@ -147,11 +125,5 @@ final class NaiveLoop {
             }
         }
         throw new IllegalStateException("entry " + entry.getID() + " has no field " + new String(name, StandardCharsets.UTF_8));
-    }
-
-    /** The author's profile from the Redis hash (kept in a map: the naive loop gets a cache too). */
-    private static Map<String, Object> profile(Jedis redis, String authorId) {
-        Map<String, String> hash = redis.hgetAll(BenchData.AUTHOR_PREFIX + authorId);
-        return hash.isEmpty() ? null : AuthorProfile.normalise(hash);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,7 +29,7 @@ import redis.clients.jedis.Jedis;
  * dead-lettered every bad one, and writes the outcome ({@code OK ...} or {@code FAILED ...}) to the result file.
  *
  * <pre>java -cp test-classes:classes:deps io.dataflux.testing.ServersMain --properties servers.properties
- *      [--records 500 --result result.txt --timeout 180]</pre>
+ *      [--servers KAFKA,HDFS] [--records 500 --result result.txt --timeout 180]</pre>
  * The stream, topic and archive directory are application.properties' defaults; the posts go to the database
  * {@value MariaDbTestServer#DATABASE}.
  */
@@ -48,7 +49,12 @@ public final class ServersMain {
         int records = Integer.parseInt(options.getOrDefault("--records", "0"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--timeout", "180")));
 
-        Properties servers = TestServers.camelProperties(ServerKind.values());
+        // --servers KAFKA,HDFS: only those (the benchmark runs each in a JVM of its own); all four by default
+        ServerKind[] kinds = options.containsKey("--servers")
+                ? Arrays.stream(options.get("--servers").split(",")).map(String::trim).map(ServerKind::valueOf)
+                        .toArray(ServerKind[]::new)
+                : ServerKind.values();
+        Properties servers = TestServers.camelProperties(kinds);
         writeAtomically(propertiesFile, toText(servers));
         System.out.println("servers up, properties in " + propertiesFile);
 

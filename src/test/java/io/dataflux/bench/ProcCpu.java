@@ -1,0 +1,69 @@
+package io.dataflux.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time of processes from {@code /proc/<pid>/stat}: utime + stime (fields 14 and 15, all threads of the process),
+ * in clock ticks of {@code getconf CLK_TCK}. A snapshot before and after an interval gives each process's CPU seconds.
+ */
+final class ProcCpu {
+
+    /** Clock ticks per second, as {@code getconf CLK_TCK} says (100 on Linux unless configured otherwise). */
+    static final long CLOCK_TICKS = clockTicks();
+
+    private ProcCpu() {
+    }
+
+    /** utime + stime of each named process now, in ticks; a process that is gone counts as absent. */
+    static Map<String, Long> snapshot(Map<String, Long> pids) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            long t = ticks(pid);
+            if (t >= 0) {
+                ticks.put(name, t);
+            }
+        });
+        return ticks;
+    }
+
+    /** CPU seconds each process used between two snapshots (processes in both only). */
+    static Map<String, Double> seconds(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        before.forEach((name, ticks) -> {
+            Long now = after.get(name);
+            if (now != null) {
+                seconds.put(name, (now - ticks) / (double) CLOCK_TICKS);
+            }
+        });
+        return seconds;
+    }
+
+    /** utime + stime of one process in ticks, or -1 when it is gone. */
+    static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields[0] is field 3 (state): utime is field 14, stime field 15
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException gone) {
+            return -1;
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            getconf.waitFor();
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            throw new IllegalStateException("getconf CLK_TCK failed: the benchmark reads CPU time from /proc", e);
+        }
+    }
+}

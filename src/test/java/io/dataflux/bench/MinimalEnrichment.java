@@ -50,7 +50,7 @@ final class MinimalEnrichment implements AutoCloseable {
 
     /** The upsert's parameters, in the order {@link Post#row()} gives them. */
     static final List<String> COLUMNS = List.of("id", "thread_id", "author_id", "title", "body", "url", "created_at",
-            "hashtags", "mentions", "links", "word_count", "content_hash", "author", "extra", "source_id");
+            "hashtags", "mentions", "links", "word_count", "content_hash", "author", "extra", "source_id", "version_key");
     private static final Set<String> POST_COLUMNS = Set.of("id", "thread_id", "author_id", "title", "body", "url",
             "created_at", "hashtags", "mentions", "links", "word_count", "content_hash", "author");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -340,7 +340,9 @@ final class MinimalEnrichment implements AutoCloseable {
             JSON.writeValueAsString(post.get("mentions")), JSON.writeValueAsString(post.get("links")),
             post.get("word_count"), post.get("content_hash"),
             post.get("author") == null ? null : JSON.writeValueAsString(post.get("author")),
-            extra.isEmpty() ? null : JSON.writeValueAsString(extra), sourceId};
+            extra.isEmpty() ? null : JSON.writeValueAsString(extra), sourceId,
+            // the newest version wins: created_at, then the stream entry id (the table's ordering contract)
+            (createdAt == null ? "0" : "1" + createdAt) + "|" + sourceId};
         return new Post(sourceId, (String) post.get("id"), (String) post.get("content_hash"), row,
                 JSON.writeValueAsBytes(post));
     }

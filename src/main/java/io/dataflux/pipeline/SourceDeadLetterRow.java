@@ -24,7 +24,8 @@ public final class SourceDeadLetterRow implements Processor {
         String detail = exchange.getIn().getHeader(RedisSourceConstants.DEAD_LETTER_REASON, "refused by the source",
                 String.class);
         Object body = exchange.getIn().getBody();
-        byte[] payload = body instanceof String item ? item.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+        byte[] payload = body instanceof byte[] exact ? exact
+                : body instanceof String item ? item.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
         Map<String, Object> row = new HashMap<>();
         row.put("record_id", null);
         row.put("source_id", exchange.getIn().getHeader(RedisSourceConstants.ID, String.class));
@@ -36,6 +37,9 @@ public final class SourceDeadLetterRow implements Processor {
     }
 
     static String reason(String detail) {
+        if (detail.startsWith("oversized")) {
+            return "TOO_LARGE";
+        }
         if (detail.startsWith("poison")) {
             return "POISON";
         }

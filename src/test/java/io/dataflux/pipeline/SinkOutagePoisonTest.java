@@ -37,9 +37,7 @@ class SinkOutagePoisonTest {
     void aLongMySqlOutageTurnsNoHealthyRecordIntoPoison() throws Exception {
         try (MariaDbTestServer mysql = MariaDbTestServer.startDedicated()) {
             PipelineRun run = PipelineRun.create(RECORDS).onMySql(mysql);
-            ManagementEndpoint management = ManagementEndpoint.onFreePort();
             Map<String, String> properties = run.properties("poison-outage");
-            properties.putAll(management.camelProperties());
             properties.put("dataflux.redis.max-deliveries", Integer.toString(MAX_DELIVERIES));
             properties.put("dataflux.redis.batch-size", "50");
             properties.put("dataflux.redis.min-idle-time", "1000");
@@ -52,6 +50,7 @@ class SinkOutagePoisonTest {
             properties.put("camel.beans.dataSource.connectionTimeout", "1000");
             run.push();
             try (PipelineProcess pipeline = PipelineProcess.start("poison-outage", properties)) {
+                ManagementEndpoint management = pipeline.management();
                 await().atMost(Duration.ofMinutes(2)).until(() -> run.postsInMySql() > 0);
                 mysql.stop();
                 // the outage lasts until entries were redelivered well beyond max-deliveries

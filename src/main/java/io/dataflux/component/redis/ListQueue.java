@@ -258,7 +258,14 @@ final class ListQueue extends RedisQueue {
     @Override
     void writeDeadLetter(RawEntry entry, String reason) {
         Map<byte[], byte[]> fields = new LinkedHashMap<>();
-        fields.put(bytes(RedisSourceConstants.LIST_VALUE_FIELD), entry.item());
+        DeadLetterPayload payload = DeadLetterPayload.of(entry, config);
+        if (payload.sha1() != null) {
+            // too large to be copied again: its length and digest only
+            fields.put(bytes(RedisSourceConstants.DEAD_LETTER_LENGTH_FIELD), bytes(Long.toString(payload.length())));
+            fields.put(bytes(RedisSourceConstants.DEAD_LETTER_SHA1_FIELD), bytes(payload.sha1()));
+        } else {
+            fields.put(bytes(RedisSourceConstants.LIST_VALUE_FIELD), entry.item());
+        }
         fields.put(bytes(RedisSourceConstants.DEAD_LETTER_REASON_FIELD), bytes(reason));
         fields.put(bytes(RedisSourceConstants.DEAD_LETTER_DELIVERIES_FIELD), bytes(Long.toString(entry.deliveryCount())));
         fields.put(bytes(RedisSourceConstants.DEAD_LETTER_SOURCE_FIELD), key);

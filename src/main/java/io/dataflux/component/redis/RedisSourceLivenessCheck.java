@@ -25,6 +25,11 @@ final class RedisSourceLivenessCheck extends AbstractHealthCheck {
     }
 
     @Override
+    public boolean isLiveness() {
+        return true;
+    }
+
+    @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("redis.key", consumer.getConfiguration().getKey());
         builder.detail("redis.consumer", consumer.getConsumerName());

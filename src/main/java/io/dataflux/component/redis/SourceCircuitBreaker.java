@@ -42,8 +42,11 @@ final class SourceCircuitBreaker {
         if (!open) {
             return 0;
         }
-        if (probe != null || probeRequested) {
-            return 100;
+        if (probe != null) {
+            return 100; // the probe batch is out: wait for its outcome
+        }
+        if (probeRequested) {
+            return 0; // the probe read has not happened yet (Redis failed it): try again
         }
         long left = openUntil - System.currentTimeMillis();
         if (left > 0) {

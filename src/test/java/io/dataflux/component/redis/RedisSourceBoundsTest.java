@@ -337,9 +337,6 @@ class RedisSourceBoundsTest extends RedisSourceTestSupport {
                 .filter(result -> result.getCheck().getId().equals("redis-source-poller:source"))
                 .map(HealthCheck.Result::getState)
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("the consumer's check is not a liveness check: "
-                        + HealthCheckHelper.getHealthCheckRegistry(context).getCheck("redis-source-poller:source")
-                        + " " + HealthCheckHelper.getHealthCheckRegistry(context).stream().map(c -> c.getId()
-                        + "/" + c.isLiveness()).toList()));
+                .orElseThrow(() -> new AssertionError("the consumer's poller has no liveness check"));
     }
 }

@@ -58,7 +58,8 @@ class RedisSourceMemoryTest extends RedisSourceTestSupport {
             Path output = Files.createTempFile("bounded-memory", ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                    "-cp", System.getProperty("java.class.path"), BoundedMemoryConsumerMain.class.getName(),
+                    "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                    RedisSourceMemoryTestChild.class.getName(),
                     host(), Integer.toString(port()), key, Integer.toString(ENTRIES), Long.toString(RECORD_MAX)));
             Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             try {
@@ -69,6 +70,8 @@ class RedisSourceMemoryTest extends RedisSourceTestSupport {
             String log = Files.readString(output);
             Files.deleteIfExists(output);
             assertThat(log).doesNotContain("OutOfMemoryError").contains("DONE");
+            log.lines().filter(line -> line.startsWith("DONE")).forEach(line -> System.out.println(
+                    "RedisSourceMemoryTest child (-Xmx384m, 500 x 2 MB): " + line));
             assertThat(child.exitValue()).isZero();
 
             assertThat(redis.hgetAll(key + ":processed")).as("processed, with their exact content")

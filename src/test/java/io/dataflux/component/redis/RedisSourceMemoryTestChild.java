@@ -18,9 +18,9 @@ import redis.clients.jedis.JedisPooled;
  * every payload it processed or dead-lettered in Redis hashes, and exits 0 once all {@code expected} entries are done.
  * Arguments: host port key expected recordMaxBytes.
  */
-public final class BoundedMemoryConsumerMain {
+public final class RedisSourceMemoryTestChild {
 
-    private BoundedMemoryConsumerMain() {
+    private RedisSourceMemoryTestChild() {
     }
 
     public static void main(String[] args) throws Exception {

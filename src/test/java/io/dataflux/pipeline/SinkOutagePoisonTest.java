@@ -30,7 +30,7 @@ import redis.clients.jedis.resps.StreamPendingEntry;
 @RealServers({ServerKind.REDIS, ServerKind.MARIADB, ServerKind.KAFKA, ServerKind.HDFS})
 class SinkOutagePoisonTest {
 
-    private static final int RECORDS = 400;
+    private static final int RECORDS = 150;
     private static final int MAX_DELIVERIES = 2;
 
     @Test
@@ -54,7 +54,7 @@ class SinkOutagePoisonTest {
                 await().atMost(Duration.ofMinutes(2)).until(() -> run.postsInMySql() > 0);
                 mysql.stop();
                 // the outage lasts until entries were redelivered well beyond max-deliveries
-                await().atMost(Duration.ofMinutes(3)).until(() -> mostDeliveries(run) > 3L * MAX_DELIVERIES);
+                await().atMost(Duration.ofMinutes(4)).until(() -> mostDeliveries(run) > 2L * MAX_DELIVERIES);
                 ManagementEndpoint.Response ready = management.get("/observe/health/ready");
                 assertThat(ready.status()).as("readiness is DOWN while MySQL is").isNotEqualTo(200);
                 assertThat(ready.body()).contains("circuit breaker open");

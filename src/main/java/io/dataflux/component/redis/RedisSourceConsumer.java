@@ -62,6 +62,14 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
     private static final String POLL = "poll";
     private static final String HOUSEKEEPING = "housekeeping";
     private static final String ACK = "ack";
+    private static final String DEAD_LETTER = "dead-letter";
+
+    /** The dead-letter endpoint refused an entry (its cause says why); the entry stays in the backlog. */
+    static final class DeadLetterFailedException extends RuntimeException {
+        DeadLetterFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final RedisSourceEndpoint endpoint;
     private final RedisSourceConfiguration config;
@@ -349,7 +357,14 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                 if (hook != null) {
                     hook.run();
                 }
-                retryDeadLetters();
+                if (!retryDeadLettersUnlessOutage() && deadLetterBacklogSize() >= config.getBatchSize()) {
+                    // a full batch of dead letters waits for the dead-letter sink: read no more bad entries meanwhile
+                    backoff = backoff == 0 ? 100 : Math.min(backoff * 2, config.getReconnectMaxDelay());
+                    if (!pause(backoff)) {
+                        return;
+                    }
+                    continue;
+                }
                 long wait = breaker.waitBeforeRead();
                 if (wait > 0) {
                     if (!pause(Math.min(wait, 200))) {
@@ -429,6 +444,9 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
 
     /** A clear message for the health check and the log. */
     private String describe(Throwable e) {
+        if (e instanceof DeadLetterFailedException) {
+            return e.getMessage() + "; the entry waits, it is retried before the next read";
+        }
         String expected = config.getMode() == RedisSourceMode.LIST ? "list" : "stream";
         if (RedisErrors.isWrongType(e)) {
             String actual;
@@ -497,7 +515,32 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         synchronized (deadLetterBacklog) {
             deadLetterBacklog.addAll(bad);
         }
-        retryDeadLetters();
+        retryDeadLettersUnlessOutage();
+    }
+
+    private int deadLetterBacklogSize() {
+        synchronized (deadLetterBacklog) {
+            return deadLetterBacklog.size();
+        }
+    }
+
+    /**
+     * Writes the waiting dead letters. When the dead-letter endpoint fails because a server is down (outageExceptions),
+     * they wait (readiness says so) while healthy entries go on: false. Any other failure is thrown.
+     */
+    private boolean retryDeadLettersUnlessOutage() {
+        try {
+            retryDeadLetters();
+            connectionState.succeeded(DEAD_LETTER);
+            return true;
+        } catch (DeadLetterFailedException e) {
+            if (!classifier.isOutage(e)) {
+                throw e;
+            }
+            connectionState.failed(DEAD_LETTER, "dead letters cannot be written because a server is down ("
+                    + rootMessage(e) + "); " + deadLetterBacklogSize() + " wait, healthy entries go on", e);
+            return false;
+        }
     }
 
     private void retryDeadLetters() {
@@ -546,8 +589,8 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                 }
             });
             if (result.getException() != null) {
-                throw new IllegalStateException("dead-letter endpoint failed: " + result.getException().getMessage(),
-                        result.getException());
+                throw new DeadLetterFailedException("dead-letter endpoint " + config.getDeadLetterUri() + " failed: "
+                        + result.getException().getMessage(), result.getException());
             }
         } else {
             queue.writeDeadLetter(letterEntry, letter.reason());

@@ -32,7 +32,7 @@ final class RedisSourceHealthCheck extends AbstractHealthCheck {
         if (death != null) {
             builder.down().message("the poll thread died (" + death + "): nothing is consumed").error(death);
         } else if (problem != null) {
-            builder.down().message(problem.message());
+            builder.down().message(paused == null ? problem.message() : problem.message() + "; " + paused);
             if (problem.cause() != null) {
                 builder.error(problem.cause());
             }

@@ -46,7 +46,8 @@ final class StreamQueue extends RedisQueue {
      * KEYS: stream, failures hash. ARGV: group, consumer, what ('new': undelivered entries, as XREADGROUP &gt;;
      * 'own': this consumer's pending entries; 'claim': the group's entries idle for ARGV[9] ms), most entries, byte
      * budget, record limit (0: none), payload field ('' : the whole entry), exclusive cursor id (own, claim), min
-     * idle (claim), largest payload whose SHA-1 is not needed, '1' when the batch already holds an entry.
+     * idle (claim), largest payload whose SHA-1 is not needed, '1' when the batch already holds an entry, then (claim)
+     * the ids this consumer has in flight, which are left alone.
      * Each entry is measured (XRANGE) before it is taken (XREADGROUP COUNT 1, or XCLAIM JUSTID with the delivery
      * count raised as XREADGROUP does); an entry larger than the record limit is returned without its fields (id,
      * size, and the payload's SHA-1 when larger than ARGV[10]), always alone in its batch. An entry deleted while
@@ -122,10 +123,15 @@ final class StreamQueue extends RedisQueue {
               pending = redis.call('XPENDING', KEYS[1], group, 'IDLE', ARGV[9], '(' .. cursor, '+', max)
             end
             if #pending == max then complete = 0 end
+            local inflight = {}
+            for i = 12, #ARGV do inflight[ARGV[i]] = true end
             for _, p in ipairs(pending) do
               local id, count = p[1], p[4]
-              local entry = redis.call('XRANGE', KEYS[1], id, id)
-              if #entry == 0 then
+              local entry = {}
+              if not (p[2] == consumer and inflight[id]) then entry = redis.call('XRANGE', KEYS[1], id, id) end
+              if p[2] == consumer and inflight[id] then
+                -- still in flight here (its idle time is kept fresh): neither claimed nor counted as a delivery
+              elseif #entry == 0 then
                 redis.call('XACK', KEYS[1], group, id)
                 redis.call('HDEL', KEYS[2], id)
               else
@@ -269,12 +275,21 @@ final class StreamQueue extends RedisQueue {
     }
 
     private ReadReply readScript(String what, int max, long budget, String cursor, boolean started) {
+        return readScript(what, max, budget, cursor, started, List.of());
+    }
+
+    private ReadReply readScript(String what, int max, long budget, String cursor, boolean started,
+                                 Collection<String> inflightIds) {
         String payloadField = config.getPayloadField() == null ? "" : config.getPayloadField();
+        List<byte[]> keysAndArgs = new ArrayList<>(List.of(key, failures, bytes(config.getGroup()), bytes(consumerName),
+                bytes(what), bytes(Integer.toString(max)), bytes(Long.toString(Math.max(0, budget))),
+                bytes(Long.toString(Math.max(0, config.getRecordMaxBytes()))), bytes(payloadField), bytes(cursor),
+                bytes(Long.toString(config.getMinIdleTime())), bytes(Long.toString(config.getDeadLetterMaxBytes())),
+                bytes(started ? "1" : "0")));
+        inflightIds.forEach(id -> keysAndArgs.add(bytes(id)));
+        byte[][] array = keysAndArgs.toArray(new byte[0][]);
         List<?> reply = withConnection(connection -> connection.scriptingCommands().eval(READ, ReturnType.MULTI, 2,
-                key, failures, bytes(config.getGroup()), bytes(consumerName), bytes(what), bytes(Integer.toString(max)),
-                bytes(Long.toString(Math.max(0, budget))), bytes(Long.toString(Math.max(0, config.getRecordMaxBytes()))),
-                bytes(payloadField), bytes(cursor), bytes(Long.toString(config.getMinIdleTime())),
-                bytes(Long.toString(config.getDeadLetterMaxBytes())), bytes(started ? "1" : "0")));
+                array));
         String next = string((byte[]) reply.get(0));
         boolean complete = ((Number) reply.get(1)).longValue() == 1;
         List<RawEntry> entries = new ArrayList<>(reply.size() - 2);
@@ -293,7 +308,7 @@ final class StreamQueue extends RedisQueue {
     /** One page of the group's entries idle for minIdleTime, taken over within the byte budget. */
     @Override
     List<RawEntry> claim(int max, Collection<String> inflightIds) {
-        ReadReply reply = readScript("claim", max, config.getBatchMaxBytes(), claimCursor, false);
+        ReadReply reply = readScript("claim", max, config.getBatchMaxBytes(), claimCursor, false, List.copyOf(inflightIds));
         claimCycleComplete = reply.complete();
         claimCursor = claimCycleComplete ? FIRST_ID : reply.cursor();
         List<RawEntry> claimed = reply.entries().stream().filter(entry -> !inflightIds.contains(entry.id())).toList();

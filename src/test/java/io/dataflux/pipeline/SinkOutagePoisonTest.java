@@ -70,6 +70,9 @@ class SinkOutagePoisonTest {
             List<Map<String, Object>> poison = PipelineProbe.query(run.jdbc(),
                     "SELECT source_id, detail FROM dead_letter WHERE reason = 'POISON'");
             assertThat(poison).as("no healthy record became POISON").isEmpty();
+            assertThat(PipelineProbe.query(run.jdbc(), "SELECT source_id FROM dead_letter WHERE route_id ="
+                    + " 'source-dead-letter' GROUP BY source_id HAVING COUNT(*) > 1"))
+                    .as("an entry the source refused is dead-lettered once, however long it waited").isEmpty();
             assertThat(run.idsInMySql()).as("MySQL: every good post, once").isEqualTo(run.goodIds());
             List<ConsumerRecord<String, String>> published = PipelineProbe.kafka(run.topic(), run.goodIds().size());
             assertThat(published.stream().map(ConsumerRecord::key).collect(Collectors.toSet()))

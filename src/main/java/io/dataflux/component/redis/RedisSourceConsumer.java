@@ -90,6 +90,8 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
     private final Map<String, RedisEntry> inflightById = new ConcurrentHashMap<>();
     /** Bad entries whose dead-lettering failed (Redis went away); retried before reading more. */
     private final Deque<DeadLetter> deadLetterBacklog = new ArrayDeque<>();
+    /** Stream mode: the ids in the backlog, so that a claim neither takes them again nor queues them twice. */
+    private final Set<String> deadLetterIds = ConcurrentHashMap.newKeySet();
     /** Released entries Redis did not take back (it was away); retried by housekeeping. */
     private final Queue<Release> releaseBacklog = new ConcurrentLinkedQueue<>();
     private Semaphore slots;
@@ -385,7 +387,9 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                     raw = queue.recoverOwn(config.getBatchSize());
                     recovering = !raw.isEmpty();
                 } else if (config.getMode() == RedisSourceMode.STREAM && System.currentTimeMillis() >= nextClaim) {
-                    raw = queue.claim(config.getBatchSize(), inflightById.keySet());
+                    Set<String> held = new java.util.HashSet<>(inflightById.keySet());
+                    held.addAll(deadLetterIds);
+                    raw = queue.claim(config.getBatchSize(), held);
                     if (queue.claimCycleComplete()) {
                         nextClaim = System.currentTimeMillis() + config.getClaimInterval();
                     }
@@ -513,7 +517,12 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
             queue.acknowledgeRaw(deleted);
         }
         synchronized (deadLetterBacklog) {
-            deadLetterBacklog.addAll(bad);
+            for (DeadLetter letter : bad) {
+                String id = letter.entry().id();
+                if (id == null || deadLetterIds.add(id)) {
+                    deadLetterBacklog.add(letter); // an entry already waiting is not queued twice
+                }
+            }
         }
         retryDeadLettersUnlessOutage();
     }
@@ -555,6 +564,9 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
             deadLetter(next);
             synchronized (deadLetterBacklog) {
                 deadLetterBacklog.pollFirst();
+                if (next.entry().id() != null) {
+                    deadLetterIds.remove(next.entry().id());
+                }
             }
         }
     }

@@ -12,6 +12,8 @@ public final class ArchiveFailed implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        RedisEntry.releaseAll(ArchiveDelivered.entries(exchange));
+        // with the cause: an HDFS outage does not count towards the entries' maxDeliveries and pauses the source
+        RedisEntry.releaseAll(ArchiveDelivered.entries(exchange),
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
     }
 }

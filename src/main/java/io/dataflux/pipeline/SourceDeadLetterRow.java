@@ -36,9 +36,21 @@ public final class SourceDeadLetterRow implements Processor {
         row.put("detail", DeadLetterRow.detail(detail));
         row.put("route_id", exchange.getFromRouteId());
         DeadLetterPayload.prepare(exchange, row, payload, sourceId);
+        Long length = exchange.getIn().getHeader(RedisSourceConstants.PAYLOAD_LENGTH, Long.class);
+        if (payload.length == 0 && length != null && length > 0) {
+            // over the source's dead-letter cap: it sent no bytes, only their length and Redis's own digest (SHA-1)
+            row.put("payload_length", length);
+            row.put("payload_sha256", null);
+            row.put("detail", DeadLetterRow.detail(detail + " [payload not copied: " + length + " bytes, SHA-1 "
+                    + exchange.getIn().getHeader(RedisSourceConstants.PAYLOAD_SHA1, String.class)
+                    + "; the stream entry keeps it until the stream is trimmed]"));
+        }
     }
 
     static String reason(String detail) {
+        if (detail.startsWith("oversized")) {
+            return "TOO_LARGE";
+        }
         if (detail.startsWith("poison")) {
             return "POISON";
         }

@@ -32,12 +32,18 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batchmaxbytes":
+        case "batchMaxBytes": getOrCreateConfiguration(target).setBatchMaxBytes(property(camelContext, long.class, value)); return true;
         case "batchsize":
         case "batchSize": getOrCreateConfiguration(target).setBatchSize(property(camelContext, int.class, value)); return true;
         case "blocktimeout":
         case "blockTimeout": getOrCreateConfiguration(target).setBlockTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "circuitbreakerdelay":
+        case "circuitBreakerDelay": getOrCreateConfiguration(target).setCircuitBreakerDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "circuitbreakermaxdelay":
+        case "circuitBreakerMaxDelay": getOrCreateConfiguration(target).setCircuitBreakerMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "claiminterval":
         case "claimInterval": getOrCreateConfiguration(target).setClaimInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.dataflux.component.redis.RedisSourceConfiguration.class, value)); return true;
@@ -52,6 +58,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, int.class, value)); return true;
         case "deadletterkey":
         case "deadLetterKey": getOrCreateConfiguration(target).setDeadLetterKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "deadlettermaxbytes":
+        case "deadLetterMaxBytes": getOrCreateConfiguration(target).setDeadLetterMaxBytes(property(camelContext, long.class, value)); return true;
         case "deadletteruri":
         case "deadLetterUri": getOrCreateConfiguration(target).setDeadLetterUri(property(camelContext, java.lang.String.class, value)); return true;
         case "exchangeperentry":
@@ -75,7 +83,11 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "minidletime":
         case "minIdleTime": getOrCreateConfiguration(target).setMinIdleTime(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "mode": getOrCreateConfiguration(target).setMode(property(camelContext, io.dataflux.component.redis.RedisSourceMode.class, value)); return true;
+        case "outageexceptions":
+        case "outageExceptions": getOrCreateConfiguration(target).setOutageExceptions(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "payloadfield":
+        case "payloadField": getOrCreateConfiguration(target).setPayloadField(property(camelContext, java.lang.String.class, value)); return true;
         case "poolsize":
         case "poolSize": getOrCreateConfiguration(target).setPoolSize(property(camelContext, int.class, value)); return true;
         case "popfrom":
@@ -85,6 +97,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "reaperInterval": getOrCreateConfiguration(target).setReaperInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "recordmaxbytes":
+        case "recordMaxBytes": getOrCreateConfiguration(target).setRecordMaxBytes(property(camelContext, long.class, value)); return true;
         case "requiredfields":
         case "requiredFields": getOrCreateConfiguration(target).setRequiredFields(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
@@ -107,12 +121,18 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batchmaxbytes":
+        case "batchMaxBytes": return long.class;
         case "batchsize":
         case "batchSize": return int.class;
         case "blocktimeout":
         case "blockTimeout": return long.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "circuitbreakerdelay":
+        case "circuitBreakerDelay": return long.class;
+        case "circuitbreakermaxdelay":
+        case "circuitBreakerMaxDelay": return long.class;
         case "claiminterval":
         case "claimInterval": return long.class;
         case "configuration": return io.dataflux.component.redis.RedisSourceConfiguration.class;
@@ -127,6 +147,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "database": return int.class;
         case "deadletterkey":
         case "deadLetterKey": return java.lang.String.class;
+        case "deadlettermaxbytes":
+        case "deadLetterMaxBytes": return long.class;
         case "deadletteruri":
         case "deadLetterUri": return java.lang.String.class;
         case "exchangeperentry":
@@ -150,7 +172,11 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "minidletime":
         case "minIdleTime": return long.class;
         case "mode": return io.dataflux.component.redis.RedisSourceMode.class;
+        case "outageexceptions":
+        case "outageExceptions": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "payloadfield":
+        case "payloadField": return java.lang.String.class;
         case "poolsize":
         case "poolSize": return int.class;
         case "popfrom":
@@ -160,6 +186,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "reaperInterval": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "recordmaxbytes":
+        case "recordMaxBytes": return long.class;
         case "requiredfields":
         case "requiredFields": return java.lang.String.class;
         case "shutdowntimeout":
@@ -183,12 +211,18 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batchmaxbytes":
+        case "batchMaxBytes": return getOrCreateConfiguration(target).getBatchMaxBytes();
         case "batchsize":
         case "batchSize": return getOrCreateConfiguration(target).getBatchSize();
         case "blocktimeout":
         case "blockTimeout": return getOrCreateConfiguration(target).getBlockTimeout();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "circuitbreakerdelay":
+        case "circuitBreakerDelay": return getOrCreateConfiguration(target).getCircuitBreakerDelay();
+        case "circuitbreakermaxdelay":
+        case "circuitBreakerMaxDelay": return getOrCreateConfiguration(target).getCircuitBreakerMaxDelay();
         case "claiminterval":
         case "claimInterval": return getOrCreateConfiguration(target).getClaimInterval();
         case "configuration": return target.getConfiguration();
@@ -203,6 +237,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "database": return getOrCreateConfiguration(target).getDatabase();
         case "deadletterkey":
         case "deadLetterKey": return getOrCreateConfiguration(target).getDeadLetterKey();
+        case "deadlettermaxbytes":
+        case "deadLetterMaxBytes": return getOrCreateConfiguration(target).getDeadLetterMaxBytes();
         case "deadletteruri":
         case "deadLetterUri": return getOrCreateConfiguration(target).getDeadLetterUri();
         case "exchangeperentry":
@@ -226,7 +262,11 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "minidletime":
         case "minIdleTime": return getOrCreateConfiguration(target).getMinIdleTime();
         case "mode": return getOrCreateConfiguration(target).getMode();
+        case "outageexceptions":
+        case "outageExceptions": return getOrCreateConfiguration(target).getOutageExceptions();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "payloadfield":
+        case "payloadField": return getOrCreateConfiguration(target).getPayloadField();
         case "poolsize":
         case "poolSize": return getOrCreateConfiguration(target).getPoolSize();
         case "popfrom":
@@ -236,6 +276,8 @@ public class RedisSourceComponentConfigurer extends PropertyConfigurerSupport im
         case "reaperInterval": return getOrCreateConfiguration(target).getReaperInterval();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
+        case "recordmaxbytes":
+        case "recordMaxBytes": return getOrCreateConfiguration(target).getRecordMaxBytes();
         case "requiredfields":
         case "requiredFields": return getOrCreateConfiguration(target).getRequiredFields();
         case "shutdowntimeout":

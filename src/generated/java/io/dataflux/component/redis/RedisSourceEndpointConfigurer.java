@@ -23,12 +23,18 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         RedisSourceEndpoint target = (RedisSourceEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchmaxbytes":
+        case "batchMaxBytes": target.getConfiguration().setBatchMaxBytes(property(camelContext, long.class, value)); return true;
         case "batchsize":
         case "batchSize": target.getConfiguration().setBatchSize(property(camelContext, int.class, value)); return true;
         case "blocktimeout":
         case "blockTimeout": target.getConfiguration().setBlockTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "circuitbreakerdelay":
+        case "circuitBreakerDelay": target.getConfiguration().setCircuitBreakerDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "circuitbreakermaxdelay":
+        case "circuitBreakerMaxDelay": target.getConfiguration().setCircuitBreakerMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "claiminterval":
         case "claimInterval": target.getConfiguration().setClaimInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "connecttimeout":
@@ -42,6 +48,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "database": target.getConfiguration().setDatabase(property(camelContext, int.class, value)); return true;
         case "deadletterkey":
         case "deadLetterKey": target.getConfiguration().setDeadLetterKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "deadlettermaxbytes":
+        case "deadLetterMaxBytes": target.getConfiguration().setDeadLetterMaxBytes(property(camelContext, long.class, value)); return true;
         case "deadletteruri":
         case "deadLetterUri": target.getConfiguration().setDeadLetterUri(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -65,7 +73,11 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "minidletime":
         case "minIdleTime": target.getConfiguration().setMinIdleTime(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "mode": target.getConfiguration().setMode(property(camelContext, io.dataflux.component.redis.RedisSourceMode.class, value)); return true;
+        case "outageexceptions":
+        case "outageExceptions": target.getConfiguration().setOutageExceptions(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "payloadfield":
+        case "payloadField": target.getConfiguration().setPayloadField(property(camelContext, java.lang.String.class, value)); return true;
         case "poolsize":
         case "poolSize": target.getConfiguration().setPoolSize(property(camelContext, int.class, value)); return true;
         case "popfrom":
@@ -75,6 +87,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "reaperInterval": target.getConfiguration().setReaperInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "recordmaxbytes":
+        case "recordMaxBytes": target.getConfiguration().setRecordMaxBytes(property(camelContext, long.class, value)); return true;
         case "requiredfields":
         case "requiredFields": target.getConfiguration().setRequiredFields(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
@@ -95,12 +109,18 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchmaxbytes":
+        case "batchMaxBytes": return long.class;
         case "batchsize":
         case "batchSize": return int.class;
         case "blocktimeout":
         case "blockTimeout": return long.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "circuitbreakerdelay":
+        case "circuitBreakerDelay": return long.class;
+        case "circuitbreakermaxdelay":
+        case "circuitBreakerMaxDelay": return long.class;
         case "claiminterval":
         case "claimInterval": return long.class;
         case "connecttimeout":
@@ -114,6 +134,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "database": return int.class;
         case "deadletterkey":
         case "deadLetterKey": return java.lang.String.class;
+        case "deadlettermaxbytes":
+        case "deadLetterMaxBytes": return long.class;
         case "deadletteruri":
         case "deadLetterUri": return java.lang.String.class;
         case "exceptionhandler":
@@ -137,7 +159,11 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "minidletime":
         case "minIdleTime": return long.class;
         case "mode": return io.dataflux.component.redis.RedisSourceMode.class;
+        case "outageexceptions":
+        case "outageExceptions": return java.lang.String.class;
         case "password": return java.lang.String.class;
+        case "payloadfield":
+        case "payloadField": return java.lang.String.class;
         case "poolsize":
         case "poolSize": return int.class;
         case "popfrom":
@@ -147,6 +173,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "reaperInterval": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "recordmaxbytes":
+        case "recordMaxBytes": return long.class;
         case "requiredfields":
         case "requiredFields": return java.lang.String.class;
         case "shutdowntimeout":
@@ -168,12 +196,18 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         RedisSourceEndpoint target = (RedisSourceEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "batchmaxbytes":
+        case "batchMaxBytes": return target.getConfiguration().getBatchMaxBytes();
         case "batchsize":
         case "batchSize": return target.getConfiguration().getBatchSize();
         case "blocktimeout":
         case "blockTimeout": return target.getConfiguration().getBlockTimeout();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "circuitbreakerdelay":
+        case "circuitBreakerDelay": return target.getConfiguration().getCircuitBreakerDelay();
+        case "circuitbreakermaxdelay":
+        case "circuitBreakerMaxDelay": return target.getConfiguration().getCircuitBreakerMaxDelay();
         case "claiminterval":
         case "claimInterval": return target.getConfiguration().getClaimInterval();
         case "connecttimeout":
@@ -187,6 +221,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "database": return target.getConfiguration().getDatabase();
         case "deadletterkey":
         case "deadLetterKey": return target.getConfiguration().getDeadLetterKey();
+        case "deadlettermaxbytes":
+        case "deadLetterMaxBytes": return target.getConfiguration().getDeadLetterMaxBytes();
         case "deadletteruri":
         case "deadLetterUri": return target.getConfiguration().getDeadLetterUri();
         case "exceptionhandler":
@@ -210,7 +246,11 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "minidletime":
         case "minIdleTime": return target.getConfiguration().getMinIdleTime();
         case "mode": return target.getConfiguration().getMode();
+        case "outageexceptions":
+        case "outageExceptions": return target.getConfiguration().getOutageExceptions();
         case "password": return target.getConfiguration().getPassword();
+        case "payloadfield":
+        case "payloadField": return target.getConfiguration().getPayloadField();
         case "poolsize":
         case "poolSize": return target.getConfiguration().getPoolSize();
         case "popfrom":
@@ -220,6 +260,8 @@ public class RedisSourceEndpointConfigurer extends PropertyConfigurerSupport imp
         case "reaperInterval": return target.getConfiguration().getReaperInterval();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
+        case "recordmaxbytes":
+        case "recordMaxBytes": return target.getConfiguration().getRecordMaxBytes();
         case "requiredfields":
         case "requiredFields": return target.getConfiguration().getRequiredFields();
         case "shutdowntimeout":

@@ -23,10 +23,13 @@ public class RedisSourceEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(38);
+        Set<String> props = new HashSet<>(45);
+        props.add("batchMaxBytes");
         props.add("batchSize");
         props.add("blockTimeout");
         props.add("bridgeErrorHandler");
+        props.add("circuitBreakerDelay");
+        props.add("circuitBreakerMaxDelay");
         props.add("claimInterval");
         props.add("connectTimeout");
         props.add("connectionFactory");
@@ -34,6 +37,7 @@ public class RedisSourceEndpointUriFactory extends org.apache.camel.support.comp
         props.add("consumerName");
         props.add("database");
         props.add("deadLetterKey");
+        props.add("deadLetterMaxBytes");
         props.add("deadLetterUri");
         props.add("exceptionHandler");
         props.add("exchangePattern");
@@ -48,12 +52,15 @@ public class RedisSourceEndpointUriFactory extends org.apache.camel.support.comp
         props.add("maxInflightBatches");
         props.add("minIdleTime");
         props.add("mode");
+        props.add("outageExceptions");
         props.add("password");
+        props.add("payloadField");
         props.add("poolSize");
         props.add("popFrom");
         props.add("port");
         props.add("reaperInterval");
         props.add("reconnectMaxDelay");
+        props.add("recordMaxBytes");
         props.add("requiredFields");
         props.add("shutdownTimeout");
         props.add("ssl");

@@ -60,18 +60,6 @@ final class EntryDecoder {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** A lenient view of a raw entry, for dead-letter endpoints. */
-    static Object lenientBody(RawEntry raw) {
-        if (raw.item() != null) {
-            return lenient(raw.item());
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        if (raw.fields() != null) {
-            raw.fields().forEach((name, value) -> fields.put(lenient(name), lenient(value)));
-        }
-        return fields;
-    }
-
     private static String strict(byte[] bytes, String what) throws BadEntryException {
         try {
             return StandardCharsets.UTF_8.newDecoder()

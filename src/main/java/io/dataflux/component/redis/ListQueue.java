@@ -26,20 +26,30 @@ final class ListQueue extends RedisQueue {
 
     /**
      * Moves up to ARGV[1] items from the list's ARGV[2] end to the processing list (after ARGV[4], already moved by
-     * BLMOVE, when ARGV[3] is '1'): a batch in one round trip. Returns item, failed deliveries, item, ...
+     * BLMOVE, when ARGV[3] is '1'): a batch in one round trip, within ARGV[5] bytes. An item larger than ARGV[6] bytes
+     * (the record limit, 0: none), or one that would overflow the budget, is left at the head of the list: the next
+     * batch takes it alone. Returns item, failed deliveries, item, ...
      */
     private static final byte[] MOVE_BATCH = bytes("""
             local out = {}
             local counted = redis.call('EXISTS', KEYS[3]) == 1
+            local budget, recordMax = tonumber(ARGV[5]), tonumber(ARGV[6])
+            local head = -1
+            if ARGV[2] == 'LEFT' then head = 0 end
             local function add(item)
               out[#out + 1] = item
               local failures = counted and redis.call('HGET', KEYS[3], redis.sha1hex(item))
               out[#out + 1] = failures and tonumber(failures) or 0
             end
             if ARGV[3] == '1' then add(ARGV[4]) end
+            local used = 0
             for i = 1, tonumber(ARGV[1]) do
+              local next = redis.call('LINDEX', KEYS[1], head)
+              if not next then break end
+              if (recordMax > 0 and #next > recordMax) or used + #next > budget then break end
               local item = redis.call('LMOVE', KEYS[1], KEYS[2], ARGV[2], 'LEFT')
               if not item then break end
+              used = used + #item
               add(item)
             end
             return out""");
@@ -158,10 +168,17 @@ final class ListQueue extends RedisQueue {
         if (first == null) {
             return List.of();
         }
+        if (max == 1 || (config.getRecordMaxBytes() > 0 && first.length > config.getRecordMaxBytes())
+                || first.length >= config.getBatchMaxBytes()) {
+            // alone in its batch: oversized (dead-lettered), or as large as the budget
+            return List.of(RawEntry.listItem(first, 1 + failuresOf(first)));
+        }
         List<?> moved;
         try {
             moved = withConnection(connection -> connection.scriptingCommands().eval(MOVE_BATCH, ReturnType.MULTI, 3,
-                    key, processing, failures, bytes(Integer.toString(max - 1)), bytes(popFrom.name()), bytes("1"), first));
+                    key, processing, failures, bytes(Integer.toString(max - 1)), bytes(popFrom.name()), bytes("1"), first,
+                    bytes(Long.toString(config.getBatchMaxBytes() - first.length)),
+                    bytes(Long.toString(Math.max(0, config.getRecordMaxBytes())))));
         } catch (RuntimeException e) {
             returnUndelivered(first);
             throw e;
@@ -171,6 +188,19 @@ final class ListQueue extends RedisQueue {
             items.add(RawEntry.listItem((byte[]) moved.get(i), 1 + ((Number) moved.get(i + 1)).longValue()));
         }
         return items;
+    }
+
+    private long failuresOf(byte[] item) {
+        byte[] count = withConnection(connection -> connection.hashCommands().hGet(failures, bytes(sha1Hex(item))));
+        return count == null ? 0 : Long.parseLong(string(count));
+    }
+
+    private static String sha1Hex(byte[] item) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(item));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The first item of a batch whose rest could not be read goes back; if Redis is gone, a restart recovers it. */
@@ -228,7 +258,14 @@ final class ListQueue extends RedisQueue {
     @Override
     void writeDeadLetter(RawEntry entry, String reason) {
         Map<byte[], byte[]> fields = new LinkedHashMap<>();
-        fields.put(bytes(RedisSourceConstants.LIST_VALUE_FIELD), entry.item());
+        DeadLetterPayload payload = DeadLetterPayload.of(entry, config);
+        if (payload.sha1() != null) {
+            // too large to be copied again: its length and digest only
+            fields.put(bytes(RedisSourceConstants.DEAD_LETTER_LENGTH_FIELD), bytes(Long.toString(payload.length())));
+            fields.put(bytes(RedisSourceConstants.DEAD_LETTER_SHA1_FIELD), bytes(payload.sha1()));
+        } else {
+            fields.put(bytes(RedisSourceConstants.LIST_VALUE_FIELD), entry.item());
+        }
         fields.put(bytes(RedisSourceConstants.DEAD_LETTER_REASON_FIELD), bytes(reason));
         fields.put(bytes(RedisSourceConstants.DEAD_LETTER_DELIVERIES_FIELD), bytes(Long.toString(entry.deliveryCount())));
         fields.put(bytes(RedisSourceConstants.DEAD_LETTER_SOURCE_FIELD), key);

@@ -206,6 +206,20 @@ public final class RedisEntry {
         releaseAll(entries, true);
     }
 
+    /**
+     * Releases entries after a failure, telling why: a failure whose exception (or a cause) is an outage (see the
+     * endpoint's outageExceptions: a server down or unreachable) does not count towards maxDeliveries and pauses the
+     * source (circuit breaker); any other failure counts as the records' fault. Use it rather than
+     * {@link #releaseAll(Collection)} wherever the failure is known, e.g. a sink that failed after its retries.
+     */
+    public static void releaseAll(Collection<RedisEntry> entries, Throwable cause) {
+        for (Map.Entry<RedisQueue, List<RedisEntry>> perQueue : byQueue(entries).entrySet()) {
+            var observer = perQueue.getKey().failureObserver;
+            boolean recordsFault = observer == null || observer.test(perQueue.getValue().get(0), cause);
+            releaseAll(perQueue.getValue(), recordsFault);
+        }
+    }
+
     /** {@code failed}: the release counts as a failed delivery (list mode; Redis counts stream deliveries itself). */
     static void releaseAll(Collection<RedisEntry> entries, boolean failed) {
         for (Map.Entry<RedisQueue, List<RedisEntry>> perQueue : byQueue(entries).entrySet()) {

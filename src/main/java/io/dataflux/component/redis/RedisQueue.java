@@ -17,6 +17,11 @@ abstract class RedisQueue {
     protected final String consumerName;
     protected final RedisSourceMetrics metrics;
     protected final byte[] key;
+    /**
+     * Told of entries released after a failure (first entry, cause); answers whether the failure is the records'
+     * (counted towards maxDeliveries) rather than an outage. Set by the consumer.
+     */
+    volatile java.util.function.BiPredicate<RedisEntry, Throwable> failureObserver;
 
     RedisQueue(RedisSourceConfiguration config, RedisConnectionFactory connections, String consumerName,
                RedisSourceMetrics metrics) {
@@ -44,6 +49,11 @@ abstract class RedisQueue {
     /** True when the last claim() reached the end of the pending entries (the next cycle can wait claimInterval). */
     boolean claimCycleComplete() {
         return true;
+    }
+
+    /** Stream mode: an entry read alone, whole (an oversized entry to dead-letter); null when it no longer exists. */
+    java.util.Map<byte[], byte[]> readAlone(String id) {
+        return null;
     }
 
     abstract void acknowledge(List<RedisEntry> entries);

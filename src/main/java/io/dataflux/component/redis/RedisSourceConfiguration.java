@@ -140,8 +140,10 @@ public class RedisSourceConfiguration implements Cloneable {
     private long claimInterval = 10000;
 
     /**
-     * An entry delivered more times than this is poison: it is dead-lettered with the reason and acknowledged. List
-     * mode counts the failed deliveries of each item value in the hash named after the key with the suffix :failures. 0 turns the limit off.
+     * An entry whose processing failed this many times by its own fault is poison: at its next delivery it is
+     * dead-lettered with the reason and acknowledged. Failures for an outage (see outageExceptions) do not count. The
+     * failures are counted per entry id (stream) or item value (list) in the hash named after the key with the suffix
+     * :failures. 0 turns the limit off.
      */
     @UriParam(label = "consumer", defaultValue = "5")
     private int maxDeliveries = 5;
@@ -194,6 +196,59 @@ public class RedisSourceConfiguration implements Cloneable {
      */
     @UriParam(label = "list", defaultValue = "10000", javaType = "java.time.Duration")
     private long reaperInterval = 10000;
+
+    /**
+     * The most bytes a batch holds: the sum of its entries' sizes (field names and values; list mode: the items). Redis
+     * cannot bound a reply by bytes, so entries are taken one by one in a Lua script within this budget. A batch
+     * always takes at least one entry, so an entry larger than this but within recordMaxBytes is delivered alone.
+     */
+    @UriParam(label = "consumer", defaultValue = "8388608")
+    private long batchMaxBytes = 8L * 1024 * 1024;
+
+    /**
+     * The largest record delivered to the route, in bytes: the value of payloadField when it is set, else the whole
+     * entry (field names and values; list mode: the item). A larger entry is never part of a batch: it is read alone
+     * and dead-lettered once with the reason "oversized", then acknowledged. 0 turns the limit off.
+     */
+    @UriParam(label = "consumer", defaultValue = "16777216")
+    private long recordMaxBytes = 16L * 1024 * 1024;
+
+    /**
+     * The largest payload a dead letter carries. An oversized entry above this is dead-lettered without its bytes:
+     * an empty body with its id, its length (DataFluxRedis.PayloadLength) and the SHA-1 of its payload
+     * (DataFluxRedis.PayloadSha1), so that the source never holds more than this for one entry.
+     */
+    @UriParam(label = "consumer", defaultValue = "33554432")
+    private long deadLetterMaxBytes = 32L * 1024 * 1024;
+
+    /**
+     * The field holding an entry's payload (stream mode): recordMaxBytes applies to it, and a dead letter sent to
+     * deadLetterUri has its exact bytes as body. Without it, the size limit applies to the whole entry and the dead
+     * letter's body is the value of the entry's only field, or its fields as a JSON object when it has several.
+     */
+    @UriParam(label = "consumer")
+    private String payloadField;
+
+    /**
+     * The exceptions that mean a server is down rather than the record being bad (comma-separated class names, matched
+     * against the exception of a failed batch and its causes, subclasses included). A failure of this kind never
+     * counts towards maxDeliveries and opens the circuit breaker; any other failure counts as the records' fault. The
+     * word default in the list stands for the default classes, e.g. default,com.example.QuotaExceededException.
+     */
+    @UriParam(label = "consumer", defaultValue = FailureClassifier.DEFAULT_OUTAGE_EXCEPTIONS)
+    private String outageExceptions = FailureClassifier.DEFAULT_OUTAGE_EXCEPTIONS;
+
+    /**
+     * How long the consumer stops reading after a batch failed for an outage (see outageExceptions), before it lets
+     * one batch through as a probe (half-open). Doubles after each failed probe, up to circuitBreakerMaxDelay; a batch
+     * that succeeds closes the breaker. 0 turns the circuit breaker off.
+     */
+    @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration")
+    private long circuitBreakerDelay = 1000;
+
+    /** The longest pause of the circuit breaker between two probe batches while a sink stays down. */
+    @UriParam(label = "consumer", defaultValue = "30000", javaType = "java.time.Duration")
+    private long circuitBreakerMaxDelay = 30000;
 
     public RedisSourceConfiguration copy() {
         try {
@@ -508,5 +563,61 @@ public class RedisSourceConfiguration implements Cloneable {
 
     public void setReaperInterval(long reaperInterval) {
         this.reaperInterval = reaperInterval;
+    }
+
+    public long getBatchMaxBytes() {
+        return batchMaxBytes;
+    }
+
+    public void setBatchMaxBytes(long batchMaxBytes) {
+        this.batchMaxBytes = batchMaxBytes;
+    }
+
+    public long getRecordMaxBytes() {
+        return recordMaxBytes;
+    }
+
+    public void setRecordMaxBytes(long recordMaxBytes) {
+        this.recordMaxBytes = recordMaxBytes;
+    }
+
+    public long getDeadLetterMaxBytes() {
+        return deadLetterMaxBytes;
+    }
+
+    public void setDeadLetterMaxBytes(long deadLetterMaxBytes) {
+        this.deadLetterMaxBytes = deadLetterMaxBytes;
+    }
+
+    public String getPayloadField() {
+        return payloadField;
+    }
+
+    public void setPayloadField(String payloadField) {
+        this.payloadField = payloadField;
+    }
+
+    public String getOutageExceptions() {
+        return outageExceptions;
+    }
+
+    public void setOutageExceptions(String outageExceptions) {
+        this.outageExceptions = outageExceptions;
+    }
+
+    public long getCircuitBreakerDelay() {
+        return circuitBreakerDelay;
+    }
+
+    public void setCircuitBreakerDelay(long circuitBreakerDelay) {
+        this.circuitBreakerDelay = circuitBreakerDelay;
+    }
+
+    public long getCircuitBreakerMaxDelay() {
+        return circuitBreakerMaxDelay;
+    }
+
+    public void setCircuitBreakerMaxDelay(long circuitBreakerMaxDelay) {
+        this.circuitBreakerMaxDelay = circuitBreakerMaxDelay;
     }
 }

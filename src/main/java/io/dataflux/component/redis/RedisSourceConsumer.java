@@ -50,7 +50,8 @@ import org.slf4j.MDC;
  * <li>Graceful shutdown suspends the consumer first (no more reads) while the exchanges in flight finish; on stop it
  * waits up to {@code shutdownTimeout} for deferred entries and releases the rest. Stream entries can still be
  * acknowledged after that (until the endpoint stops).</li>
- * <li>Poison (delivered more than {@code maxDeliveries} times) and undecodable entries (invalid UTF-8, missing
+ * <li>Poison (failed {@code maxDeliveries} times by its own fault: outages do not count), oversized (above
+ * {@code recordMaxBytes}) and undecodable entries (invalid UTF-8, missing
  * {@code requiredFields}) never reach the route: they go to the dead letter with a reason and are acknowledged.</li>
  * </ul>
  */
@@ -61,17 +62,36 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
     private static final String POLL = "poll";
     private static final String HOUSEKEEPING = "housekeeping";
     private static final String ACK = "ack";
+    private static final String DEAD_LETTER = "dead-letter";
+
+    /** The dead-letter endpoint refused an entry (its cause says why); the entry stays in the backlog. */
+    static final class DeadLetterFailedException extends RuntimeException {
+        DeadLetterFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final RedisSourceEndpoint endpoint;
     private final RedisSourceConfiguration config;
     private final String consumerName;
     private final RedisSourceMetrics metrics = new RedisSourceMetrics();
     private final ConnectionState connectionState;
+    private final FailureClassifier classifier;
+    private final SourceCircuitBreaker breaker;
+    /** Set when the poll thread ended while the consumer should be reading: liveness is DOWN. */
+    private volatile Throwable pollerDeath;
+    /** Errors (OutOfMemoryError, ...) the poll loop survived in a row; it gives up after MAX_POLL_ERRORS. */
+    private int pollErrors;
+    static final int MAX_POLL_ERRORS = 5;
+    /** Fault injection for tests: run at the start of every poll-loop iteration. */
+    volatile Runnable pollHook;
     private final Set<InflightBatch> inflight = ConcurrentHashMap.newKeySet();
     /** Stream mode: the entries in flight by id, kept from being claimed again by this consumer and kept alive. */
     private final Map<String, RedisEntry> inflightById = new ConcurrentHashMap<>();
     /** Bad entries whose dead-lettering failed (Redis went away); retried before reading more. */
     private final Deque<DeadLetter> deadLetterBacklog = new ArrayDeque<>();
+    /** Stream mode: the ids in the backlog, so that a claim neither takes them again nor queues them twice. */
+    private final Set<String> deadLetterIds = ConcurrentHashMap.newKeySet();
     /** Released entries Redis did not take back (it was away); retried by housekeeping. */
     private final Queue<Release> releaseBacklog = new ConcurrentLinkedQueue<>();
     private Semaphore slots;
@@ -80,6 +100,7 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
     private ExecutorService poller;
     private ScheduledExecutorService housekeeper;
     private ProducerTemplate deadLetterTemplate;
+    private RedisSourceLivenessCheck livenessCheck;
     private volatile boolean reading;
     private volatile CountDownLatch stopSignal;
 
@@ -96,6 +117,9 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         this.consumerName = config.resolvedConsumerName();
         this.connectionState = new ConnectionState(LOG, "redis-source " + config.getMode().name().toLowerCase()
                 + " '" + config.getKey() + "' (consumer " + consumerName + ")");
+        this.classifier = new FailureClassifier(config.getOutageExceptions());
+        this.breaker = new SourceCircuitBreaker(LOG, "redis-source '" + config.getKey() + "' (consumer " + consumerName
+                + ")", config.getCircuitBreakerDelay(), config.getCircuitBreakerMaxDelay());
     }
 
     public RedisSourceConfiguration getConfiguration() {
@@ -150,6 +174,20 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         return connectionState;
     }
 
+    SourceCircuitBreaker circuitBreaker() {
+        return breaker;
+    }
+
+    /** Why the poll thread ended while it should be reading, or null: the liveness check is DOWN with it. */
+    Throwable pollerDeath() {
+        return pollerDeath;
+    }
+
+    @ManagedAttribute(description = "True while reading is paused because a batch failed for a server outage")
+    public boolean isCircuitBreakerOpen() {
+        return breaker.isOpen();
+    }
+
     @Override
     protected void doStart() throws Exception {
         super.doStart();
@@ -164,6 +202,7 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                 ? new ListQueue(config, endpoint.connectionFactory(), consumerName, metrics)
                 : new StreamQueue(config, endpoint.connectionFactory(), consumerName, metrics);
         decoder = new EntryDecoder(config.getKey(), config.requiredFieldList(), queue);
+        queue.failureObserver = this::releasedAfterFailure;
         slots = new Semaphore(config.getMaxInflightBatches());
         if (config.getDeadLetterUri() != null && !config.getDeadLetterUri().isBlank()) {
             deadLetterTemplate = endpoint.getCamelContext().createProducerTemplate();
@@ -174,6 +213,12 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
             RedisSourceHealthCheck healthCheck = new RedisSourceHealthCheck(this, getRouteId());
             healthCheck.setEnabled(endpoint.getComponent().isHealthCheckConsumerEnabled());
             setHealthCheck(healthCheck);
+        }
+        var registry = HealthCheckHelper.getHealthCheckRegistry(endpoint.getCamelContext());
+        if (registry != null) {
+            livenessCheck = new RedisSourceLivenessCheck(this, getRouteId());
+            livenessCheck.setCamelContext(endpoint.getCamelContext());
+            registry.register(livenessCheck);
         }
         housekeeper = endpoint.getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "RedisSourceHousekeeping");
@@ -188,6 +233,8 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
     private void startReading() {
         stopSignal = new CountDownLatch(1);
         reading = true;
+        pollerDeath = null;
+        pollErrors = 0;
         poller = endpoint.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "RedisSourcePoller");
         poller.execute(this::pollLoop);
     }
@@ -258,6 +305,13 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
             deadLetterTemplate.stop();
             deadLetterTemplate = null;
         }
+        if (livenessCheck != null) {
+            var registry = HealthCheckHelper.getHealthCheckRegistry(endpoint.getCamelContext());
+            if (registry != null) {
+                registry.unregister(livenessCheck);
+            }
+            livenessCheck = null;
+        }
         super.doStop();
     }
 
@@ -274,7 +328,26 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         }
     }
 
+    /**
+     * The poll thread. The loop survives every failure of one iteration, errors included (OutOfMemoryError while
+     * reading: the entries read stay pending and come back); after MAX_POLL_ERRORS errors in a row, or if anything
+     * escapes, the thread ends and {@link #pollerDeath()} makes the liveness check DOWN, so that the process is
+     * restarted rather than looking alive while consuming nothing.
+     */
     private void pollLoop() {
+        try {
+            runPollLoop();
+        } catch (Throwable e) {
+            pollerDeath = e;
+            try {
+                LOG.error("redis-source '{}': the poll thread died; liveness is DOWN", config.getKey(), e);
+            } catch (Throwable ignored) {
+                // out of memory even for the log: the liveness check still says it
+            }
+        }
+    }
+
+    private void runPollLoop() {
         boolean prepared = false;
         boolean recovering = true;
         long nextClaim = 0;
@@ -282,7 +355,25 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         while (reading) {
             boolean holdingSlot = false;
             try {
-                retryDeadLetters();
+                Runnable hook = pollHook;
+                if (hook != null) {
+                    hook.run();
+                }
+                if (!retryDeadLettersUnlessOutage() && deadLetterBacklogSize() >= config.getBatchSize()) {
+                    // a full batch of dead letters waits for the dead-letter sink: read no more bad entries meanwhile
+                    backoff = backoff == 0 ? 100 : Math.min(backoff * 2, config.getReconnectMaxDelay());
+                    if (!pause(backoff)) {
+                        return;
+                    }
+                    continue;
+                }
+                long wait = breaker.waitBeforeRead();
+                if (wait > 0) {
+                    if (!pause(Math.min(wait, 200))) {
+                        return;
+                    }
+                    continue;
+                }
                 if (!acquireSlot()) {
                     return;
                 }
@@ -296,7 +387,9 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                     raw = queue.recoverOwn(config.getBatchSize());
                     recovering = !raw.isEmpty();
                 } else if (config.getMode() == RedisSourceMode.STREAM && System.currentTimeMillis() >= nextClaim) {
-                    raw = queue.claim(config.getBatchSize(), inflightById.keySet());
+                    Set<String> held = new java.util.HashSet<>(inflightById.keySet());
+                    held.addAll(deadLetterIds);
+                    raw = queue.claim(config.getBatchSize(), held);
                     if (queue.claimCycleComplete()) {
                         nextClaim = System.currentTimeMillis() + config.getClaimInterval();
                     }
@@ -306,14 +399,19 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                 connectionState.succeeded(POLL);
                 connectionState.succeeded(ACK);
                 backoff = 0;
+                pollErrors = 0;
                 holdingSlot = false;
                 deliver(raw);
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 if (holdingSlot) {
                     slots.release();
                 }
                 if (!reading) {
                     return;
+                }
+                if (e instanceof Error error && ++pollErrors >= MAX_POLL_ERRORS) {
+                    throw new IllegalStateException("the poll loop failed " + pollErrors + " times in a row with "
+                            + error, error);
                 }
                 prepared = false;
                 connectionState.failed(POLL, describe(e), e);
@@ -349,7 +447,10 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
     }
 
     /** A clear message for the health check and the log. */
-    private String describe(Exception e) {
+    private String describe(Throwable e) {
+        if (e instanceof DeadLetterFailedException) {
+            return e.getMessage() + "; the entry waits, it is retried before the next read";
+        }
         String expected = config.getMode() == RedisSourceMode.LIST ? "list" : "stream";
         if (RedisErrors.isWrongType(e)) {
             String actual;
@@ -366,6 +467,9 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         }
         if (RedisErrors.isConnectionFailure(e)) {
             return "Redis unreachable at " + endpoint.describeServer() + " (" + rootMessage(e) + ")";
+        }
+        if (e instanceof Error) {
+            return "the poll loop failed with " + e + "; the entries it read stay pending and come back; it restarts";
         }
         return "Redis error on '" + config.getKey() + "': " + rootMessage(e);
     }
@@ -386,9 +490,14 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         for (RawEntry entry : raw) {
             if (entry.deletedFromStream()) {
                 deleted.add(entry);
-            } else if (config.getMaxDeliveries() > 0 && entry.deliveryCount() > config.getMaxDeliveries()) {
-                bad.add(new DeadLetter(entry, "poison: delivered " + entry.deliveryCount() + " times (maxDeliveries="
-                        + config.getMaxDeliveries() + ")"));
+            } else if (entry.oversized() || (entry.item() != null && config.getRecordMaxBytes() > 0
+                    && entry.item().length > config.getRecordMaxBytes())) {
+                bad.add(new DeadLetter(entry, "oversized: " + entry.size() + " bytes, more than recordMaxBytes="
+                        + config.getRecordMaxBytes()));
+            } else if (config.getMaxDeliveries() > 0 && entry.failures() >= config.getMaxDeliveries()) {
+                bad.add(new DeadLetter(entry, "poison: failed " + entry.failures() + " times by its own fault"
+                        + " (delivered " + entry.deliveryCount() + " times; maxDeliveries=" + config.getMaxDeliveries()
+                        + ")"));
             } else {
                 try {
                     good.add(decoder.decode(entry));
@@ -397,6 +506,7 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                 }
             }
         }
+        breaker.dispatched(good.isEmpty() ? null : good.get(0));
         if (good.isEmpty()) {
             slots.release();
         } else {
@@ -407,9 +517,39 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
             queue.acknowledgeRaw(deleted);
         }
         synchronized (deadLetterBacklog) {
-            deadLetterBacklog.addAll(bad);
+            for (DeadLetter letter : bad) {
+                String id = letter.entry().id();
+                if (id == null || deadLetterIds.add(id)) {
+                    deadLetterBacklog.add(letter); // an entry already waiting is not queued twice
+                }
+            }
         }
-        retryDeadLetters();
+        retryDeadLettersUnlessOutage();
+    }
+
+    private int deadLetterBacklogSize() {
+        synchronized (deadLetterBacklog) {
+            return deadLetterBacklog.size();
+        }
+    }
+
+    /**
+     * Writes the waiting dead letters. When the dead-letter endpoint fails because a server is down (outageExceptions),
+     * they wait (readiness says so) while healthy entries go on: false. Any other failure is thrown.
+     */
+    private boolean retryDeadLettersUnlessOutage() {
+        try {
+            retryDeadLetters();
+            connectionState.succeeded(DEAD_LETTER);
+            return true;
+        } catch (DeadLetterFailedException e) {
+            if (!classifier.isOutage(e)) {
+                throw e;
+            }
+            connectionState.failed(DEAD_LETTER, "dead letters cannot be written because a server is down ("
+                    + rootMessage(e) + "); " + deadLetterBacklogSize() + " wait, healthy entries go on", e);
+            return false;
+        }
     }
 
     private void retryDeadLetters() {
@@ -424,31 +564,53 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
             deadLetter(next);
             synchronized (deadLetterBacklog) {
                 deadLetterBacklog.pollFirst();
+                if (next.entry().id() != null) {
+                    deadLetterIds.remove(next.entry().id());
+                }
             }
         }
     }
 
+    /**
+     * Hands a refused entry over once, then acknowledges it. The body sent to deadLetterUri is the payload's exact
+     * bytes: an oversized stream entry is read alone here (one copy), unless it exceeds deadLetterMaxBytes, when the
+     * body is empty and the headers carry its length and the SHA-1 Redis computed.
+     */
     private void deadLetter(DeadLetter letter) {
         RawEntry entry = letter.entry();
+        if (entry.oversized() && entry.fields() == null && entry.payloadSha1() == null) {
+            var whole = queue.readAlone(entry.id());
+            if (whole == null) {
+                queue.acknowledgeRaw(List.of(entry)); // deleted meanwhile: nothing left to dead-letter
+                return;
+            }
+            entry = entry.withFields(whole);
+        }
+        RawEntry letterEntry = entry;
         if (deadLetterTemplate != null) {
+            DeadLetterPayload payload = DeadLetterPayload.of(letterEntry, config);
             Exchange result = deadLetterTemplate.send(config.getDeadLetterUri(), exchange -> {
-                exchange.getMessage().setBody(EntryDecoder.lenientBody(entry));
+                exchange.getMessage().setBody(payload.bytes());
                 exchange.getMessage().setHeader(RedisSourceConstants.DEAD_LETTER_REASON, letter.reason());
                 exchange.getMessage().setHeader(RedisSourceConstants.KEY, config.getKey());
-                exchange.getMessage().setHeader(RedisSourceConstants.ID, entry.id());
-                exchange.getMessage().setHeader(RedisSourceConstants.DELIVERY_COUNT, entry.deliveryCount());
+                exchange.getMessage().setHeader(RedisSourceConstants.ID, letterEntry.id());
+                exchange.getMessage().setHeader(RedisSourceConstants.DELIVERY_COUNT, letterEntry.deliveryCount());
+                exchange.getMessage().setHeader(RedisSourceConstants.PAYLOAD_LENGTH, payload.length());
+                if (payload.sha1() != null) {
+                    exchange.getMessage().setHeader(RedisSourceConstants.PAYLOAD_SHA1, payload.sha1());
+                }
             });
             if (result.getException() != null) {
-                throw new IllegalStateException("dead-letter endpoint failed: " + result.getException().getMessage(),
-                        result.getException());
+                throw new DeadLetterFailedException("dead-letter endpoint " + config.getDeadLetterUri() + " failed: "
+                        + result.getException().getMessage(), result.getException());
             }
         } else {
-            queue.writeDeadLetter(entry, letter.reason());
+            queue.writeDeadLetter(letterEntry, letter.reason());
         }
-        queue.acknowledgeRaw(List.of(entry));
+        queue.acknowledgeRaw(List.of(letterEntry));
         metrics.addDeadLettered(1);
         LOG.warn("redis-source '{}': dead-lettered {} to {}: {}", config.getKey(),
-                entry.id() != null ? entry.id() : "an item",
+                letterEntry.id() != null ? letterEntry.id() : "an item",
                 deadLetterTemplate != null ? config.getDeadLetterUri() : config.resolvedDeadLetterKey(), letter.reason());
     }
 
@@ -494,13 +656,19 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
     private void completed(Exchange exchange, List<RedisEntry> entries) {
         try {
             if (exchange.getException() != null || exchange.isRollbackOnly()) {
-                if (exchange.getException() != null) {
-                    getExceptionHandler().handleException("redis-source '" + config.getKey() + "': exchange failed; its "
-                            + entries.size() + " entries are released and will be delivered again", exchange,
-                            exchange.getException());
+                Throwable failure = exchange.getException();
+                boolean outage = failure != null && classifier.isOutage(failure);
+                if (failure != null) {
+                    getExceptionHandler().handleException("redis-source '" + config.getKey() + "': exchange failed"
+                            + (outage ? " because a server is down (not counted towards maxDeliveries)" : "") + "; its "
+                            + entries.size() + " entries are released and will be delivered again", exchange, failure);
                 }
-                releaseQuietly(entries, true);
-            } else if (!manualAck(exchange)) {
+                releasedAfterFailure(entries.get(0), failure);
+                releaseQuietly(entries, !outage);
+            } else {
+                breaker.succeeded(entries.get(0));
+            }
+            if (exchange.getException() == null && !exchange.isRollbackOnly() && !manualAck(exchange)) {
                 try {
                     RedisEntry.ackAll(entries);
                     connectionState.succeeded(ACK);
@@ -513,6 +681,19 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
         } finally {
             releaseExchange(exchange, false);
         }
+    }
+
+    /**
+     * A batch (first entry given) failed: an outage opens the circuit breaker, a failure the records caused proves the
+     * servers answer. Returns true when the failure is the records' (it counts towards maxDeliveries).
+     */
+    private boolean releasedAfterFailure(RedisEntry first, Throwable failure) {
+        if (failure != null && classifier.isOutage(failure)) {
+            breaker.outage(first, classifier.outageCause(failure));
+            return false;
+        }
+        breaker.succeeded(first);
+        return true;
     }
 
     private boolean manualAck(Exchange exchange) {
@@ -561,7 +742,8 @@ public class RedisSourceConsumer extends DefaultConsumer implements Suspendable 
                     ? List.copyOf(inflightById.values())
                     : List.of());
             connectionState.succeeded(HOUSEKEEPING);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // nothing may escape: a scheduled task that throws is never run again
             if (reading) {
                 connectionState.failed(HOUSEKEEPING, describe(e), e);
             }

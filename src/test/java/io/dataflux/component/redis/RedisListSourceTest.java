@@ -230,7 +230,7 @@ class RedisListSourceTest extends RedisSourceTestSupport {
         StreamEntry letter = redis.xrange(deadLetters, (StreamEntryID) null, (StreamEntryID) null).get(0);
         assertThat(letter.getFields())
                 .containsEntry(RedisSourceConstants.LIST_VALUE_FIELD, "poison")
-                .containsEntry(RedisSourceConstants.DEAD_LETTER_REASON_FIELD, "poison: delivered 3 times (maxDeliveries=2)")
+                .containsEntry(RedisSourceConstants.DEAD_LETTER_REASON_FIELD, "poison: failed 2 times by its own fault (delivered 3 times; maxDeliveries=2)")
                 .containsEntry(RedisSourceConstants.DEAD_LETTER_DELIVERIES_FIELD, "3");
         assertThat(poisonDeliveries).containsExactly(1L, 2L);
         assertThat(processed).containsExactly("fine-1", "fine-2");

@@ -201,7 +201,7 @@ class RedisStreamSourceTest extends RedisSourceTestSupport {
                 .containsEntry(RedisSourceConstants.DEAD_LETTER_SOURCE_FIELD, key)
                 .containsKey(RedisSourceConstants.DEAD_LETTER_SOURCE_ID_FIELD);
         assertThat(letter.getFields().get(RedisSourceConstants.DEAD_LETTER_REASON_FIELD))
-                .isEqualTo("poison: delivered 3 times (maxDeliveries=2)");
+                .isEqualTo("poison: failed 2 times by its own fault (delivered 3 times; maxDeliveries=2)");
         assertThat(poisonAttempts).hasValue(2);
         assertThat(processed).containsExactlyInAnyOrder("0", "1", "2");
         assertThat(consumerOf(context, "source").getMetrics().deadLettered()).isEqualTo(1);

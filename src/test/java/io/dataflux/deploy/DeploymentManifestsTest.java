@@ -223,7 +223,8 @@ class DeploymentManifestsTest {
         assertThat(credentials.getData()).containsOnlyKeys("dataflux.mysql.password", "dataflux.redis.password");
         for (String property : credentials.getData().keySet()) {
             assertThat(application.getProperty(property)).as("%s never in application.properties", property).isNull();
-            assertThat(usesOf(property)).as("%s is used by application.properties or a route", property).isPositive();
+            assertThat(usesOf(property)).as("%s is used by application.properties, a route or the Redis connection"
+                    + " definition", property).isPositive();
         }
         assertThat(Stream.of(config, routes, secret)).allMatch(VolumeMount::getReadOnly);
         assertThat(container.getVolumeMounts()).hasSize(4);
@@ -401,17 +402,21 @@ class DeploymentManifestsTest {
         return verbs;
     }
 
-    /** How often {@code {{property...}}} appears in application.properties and the route files. */
+    /** How often {@code {{property...}}} appears in application.properties and the route files (or the key in RedisConnections). */
     private static long usesOf(String property) {
-        Pattern placeholder = Pattern.compile("\\{\\{" + Pattern.quote(property) + "[:}]");
+        // a placeholder in the properties and routes; the key itself in the Java that builds redisConnectionFactory
+        Pattern placeholder = Pattern.compile("\\{\\{" + Pattern.quote(property) + "[:}]|\""
+                + Pattern.quote(property) + "\"");
+        Path redisConnections = Path.of("src/main/java/io/dataflux/config/RedisConnections.java");
         try (Stream<Path> routes = Files.list(ROUTES)) {
-            return Stream.concat(Stream.of(APPLICATION_PROPERTIES), routes.toList().stream()).mapToLong(file -> {
-                try {
-                    return placeholder.matcher(Files.readString(file)).results().count();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).sum();
+            return Stream.concat(Stream.of(APPLICATION_PROPERTIES, redisConnections), routes.toList().stream())
+                    .mapToLong(file -> {
+                        try {
+                            return placeholder.matcher(Files.readString(file)).results().count();
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).sum();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -48,6 +48,7 @@ class BadCredentialsTest {
             });
             // everything read, nothing acknowledged: the batch waits for Kafka
             await().atMost(Duration.ofSeconds(60)).until(() -> pending(run) == RECORDS);
+            refused.terminate(Duration.ofSeconds(90)); // graceful: the archive commits what it has
             assertThat(refused.log()).doesNotContain(wrongPassword);
         }
         assertThat(pending(run)).as("still pending after the refused run").isEqualTo(RECORDS);

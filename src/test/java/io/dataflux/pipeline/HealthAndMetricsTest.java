@@ -127,7 +127,8 @@ class HealthAndMetricsTest {
                 awaitReady(management);
 
                 redis.stop();
-                awaitNotReadyNaming(management, "Redis unreachable at 127.0.0.1:" + redis.port());
+                // the source reaches Redis through redisConnectionFactory: the address is in the cause
+                awaitNotReadyNaming(management, "127.0.0.1:" + redis.port());
                 redis.startAgain();
                 awaitReady(management);
 

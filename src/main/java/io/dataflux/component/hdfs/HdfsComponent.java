@@ -22,6 +22,8 @@ public class HdfsComponent extends HealthCheckComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         HdfsConfiguration configuration = new HdfsConfiguration();
         configuration.parseLocation(remaining);
+        // hadoop.<key>=<value> options of the URI: Hadoop client settings (the multi-value prefix option)
+        configuration.getHadoopProperties().putAll(org.apache.camel.util.PropertiesHelper.extractProperties(parameters, "hadoop."));
         HdfsEndpoint endpoint = new HdfsEndpoint(uri, this, configuration);
         setProperties(endpoint, parameters);
         return endpoint;

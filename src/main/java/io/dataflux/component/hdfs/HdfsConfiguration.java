@@ -151,7 +151,7 @@ public class HdfsConfiguration {
     @UriParam(label = "producer,advanced", defaultValue = "30000", javaType = "java.time.Duration")
     private long leaseRecoveryTimeout = 30_000;
     /**
-     * How often this writer refreshes its heartbeat (the modification time of _heartbeats/instanceId under the path);
+     * How often this writer refreshes its heartbeat (the modification time of _heartbeats/<directory name>/instanceId beside the path);
      * other instances recover its in-progress files only once the heartbeat is older than heartbeatExpiry. 0: no
      * heartbeat (this writer's files then look abandoned to the others: one writer only).
      */

@@ -11,7 +11,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Writers' heartbeats: one empty file per writer instance, {@code <path>/_heartbeats/<instanceId>}, whose modification
+ * Writers' heartbeats: one empty file per writer instance, {@code <parent of path>/_heartbeats/<last name of
+ * path>/<instanceId>} (beside the archive directory, so its readers never see them), whose modification
  * time the writer refreshes every heartbeatInterval. HDFS cannot tell whether a file's writer lives (recoverLease
  * revokes a live writer's lease too), so a writer is dead when its heartbeat is older than heartbeatExpiry. The
  * files live on the archive's own file system, so the component needs nothing else (no Redis, no cluster service).
@@ -29,7 +30,8 @@ final class Heartbeats {
 
     Heartbeats(FileSystem fs, Path base, String instanceId, long expiry) {
         this.fs = fs;
-        this.dir = new Path(base, DIR);
+        Path parent = base.getParent();
+        this.dir = parent == null ? new Path(base, DIR + "/root") : new Path(new Path(parent, DIR), base.getName());
         this.instanceId = instanceId;
         this.expiry = expiry;
     }
@@ -75,10 +77,6 @@ final class Heartbeats {
     /** Removes the heartbeat of a writer that is dead and has nothing left to recover. */
     void forget(String writer) throws IOException {
         fs.delete(new Path(dir, writer), false);
-    }
-
-    boolean isHeartbeatDir(Path path) {
-        return path.getName().equals(DIR);
     }
 
     String instanceId() {

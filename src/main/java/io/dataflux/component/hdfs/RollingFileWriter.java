@@ -311,9 +311,6 @@ final class RollingFileWriter {
         RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
         while (files.hasNext()) {
             Path path = files.next().getPath();
-            if (path.getParent() != null && path.getParent().getName().equals(Heartbeats.DIR)) {
-                continue;
-            }
             String name = path.getName();
             if (SyncedLengths.isSidecar(name)) {
                 sidecars.add(path);

@@ -196,6 +196,7 @@ public class HdfsProducer extends DefaultProducer {
         }
         if (writer != null) {
             closeAllWithin(config.getShutdownTimeout());
+            writer.release();
         }
         unregisterHealthCheck();
         if (fs != null) {
@@ -223,6 +224,12 @@ public class HdfsProducer extends DefaultProducer {
             LOG.warn("hdfs: committing the open files under {} failed: {}", getEndpoint().location(), e.toString());
         } finally {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(closer);
+            try {
+                // an interrupted commit ends quickly; what it leaves is released to recovery after it
+                getEndpoint().getCamelContext().getExecutorServiceManager().awaitTermination(closer, 2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -47,6 +47,7 @@ final class RollingFileWriter {
     private final Set<String> openInProgress;
     private final ConcurrentMap<String, Partition> partitions = new ConcurrentHashMap<>();
     private final List<PendingCommit> pending = new ArrayList<>();
+    private volatile boolean released;
     private final SyncedLengths synced;
     private final Heartbeats heartbeats;
 
@@ -239,6 +240,26 @@ final class RollingFileWriter {
         return committed;
     }
 
+    /**
+     * After a stop that could not commit everything: this writer gives up its files (still open, or whose commit
+     * failed), so that recovery (this instance's next start, or another instance once the heartbeat expired) takes them.
+     */
+    void release() {
+        released = true;
+        for (Partition partition : partitions.values()) {
+            OpenFile file = partition.file;
+            if (file != null) {
+                openInProgress.remove(key(file.writtenPath()));
+            }
+        }
+        synchronized (pending) {
+            for (PendingCommit commit : pending) {
+                openInProgress.remove(key(commit.file().writtenPath()));
+            }
+            pending.clear();
+        }
+    }
+
     /** Files whose commit failed and is still to be retried (kept in progress, and open to this writer). */
     int pendingCommits() {
         synchronized (pending) {
@@ -254,7 +275,12 @@ final class RollingFileWriter {
             LOG.warn("hdfs: committing {} ({} records, {} bytes synced) failed: {}; the commit is retried, the records are"
                     + " not written again", file.writtenPath(), file.records(), file.isRecorded() ? file.size() : 0, e.toString());
             synchronized (pending) {
-                pending.add(new PendingCommit(file, reason));
+                if (released) {
+                    // a stop cut short: the file is left to recovery
+                    openInProgress.remove(key(file.writtenPath()));
+                } else {
+                    pending.add(new PendingCommit(file, reason));
+                }
             }
             return null;
         }
@@ -382,7 +408,7 @@ final class RollingFileWriter {
         if (keep == 0) {
             fs.delete(path, false);
             synced.clear(path);
-            LOG.info("hdfs: removed the empty in-progress file {} left by {}", path, writer);
+            LOG.info("hdfs: removed the empty in-progress file {} left by {}", path, who(writer));
             return new Recovered(null, writer, 0, truncated);
         }
         Path target = rename(path, wanted, true);
@@ -394,9 +420,13 @@ final class RollingFileWriter {
             endpoint.getMetrics().recovered(writer);
         }
         endpoint.getMetrics().rolled(reason);
-        LOG.info("hdfs: recovered {} ({} bytes, {} bytes cut) left in progress by {}", target, keep, truncated, writer);
+        LOG.info("hdfs: recovered {} ({} bytes, {} bytes cut) left in progress by {}", target, keep, truncated, who(writer));
         notifyRoll(new HdfsRollEvent(endpoint, reason, target.toUri().getPath(), records, keep, writer, truncated));
         return new Recovered(target, writer, keep, truncated);
+    }
+
+    private String who(String writer) {
+        return writer.equals(naming.instanceId()) ? "a previous run of " + writer : "the dead writer " + writer;
     }
 
     /** The length to keep: the recorded synced length, else (uncompressed) the end of the last complete record. */

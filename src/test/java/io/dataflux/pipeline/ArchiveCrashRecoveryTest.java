@@ -135,7 +135,8 @@ class ArchiveCrashRecoveryTest {
         properties.put("dataflux.archive.heartbeat-interval", "500");
         properties.put("dataflux.archive.heartbeat-expiry", "3000");
         properties.put("dataflux.archive.recovery-interval", "3000");
-        properties.put("dataflux.archive.roll-size", Integer.toString(256 * 1024));
+        // large enough that a killed instance leaves synced aggregates in its open file (one aggregate is ~1.4 MB)
+        properties.put("dataflux.archive.roll-size", Integer.toString(16 * 1024 * 1024));
         return properties;
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import io.dataflux.component.hdfs.HdfsRollEvent;
+import io.dataflux.component.hdfs.RollReason;
 import io.dataflux.component.redis.RedisEntry;
 import io.dataflux.component.redis.RedisSourceConsumer;
 import io.dataflux.component.redis.RedisSourceMetrics;
@@ -147,6 +148,20 @@ public final class PipelineMetrics extends EventNotifierSupport {
             Counter.builder("dataflux.hdfs.rolls").description("HDFS files committed (rolled), by reason")
                     .tag("reason", roll.getReason().name().toLowerCase(Locale.ROOT))
                     .register(meters).increment();
+            if (roll.getReason() == RollReason.RECOVERED) {
+                Counter.builder("dataflux.hdfs.recovered")
+                        .description("In-progress archive files of dead writers committed by recovery, by the writer's instance id")
+                        .tag("writer", roll.getWriter() == null ? "unknown" : roll.getWriter()).register(meters).increment();
+            } else if (roll.getWriter() != null) {
+                Counter.builder("dataflux.hdfs.commit.retries")
+                        .description("Archive files committed by a retried commit (the records were not written again)")
+                        .register(meters).increment();
+            }
+            if (roll.getTruncatedBytes() > 0) {
+                Counter.builder("dataflux.hdfs.truncated").baseUnit("bytes")
+                        .description("Bytes recovery cut off archive files (torn writes after the last recorded sync)")
+                        .register(meters).increment(roll.getTruncatedBytes());
+            }
         } else if (event instanceof CamelEvent.ExchangeRedeliveryEvent redelivery) {
             Counter.builder("dataflux.retries").description("Redelivery attempts of a failing step (e.g. a sink outage)")
                     .tag("route", routeId(redelivery.getExchange())).register(meters).increment();

@@ -262,9 +262,12 @@ class DeploymentManifestsTest {
         assertThat(pod.getVolumes()).filteredOn(volume -> volume.getName().equals(tmp.getName()))
                 .singleElement().satisfies(volume -> assertThat(volume.getEmptyDir()).isNotNull());
 
+        // the stop sequence (docs/archive.md): Camel's graceful shutdown, then the archive's commits, then the JVM's exit
         long shutdownTimeout = Long.parseLong(application.getProperty("camel.main.shutdown-timeout"));
-        assertThat(pod.getTerminationGracePeriodSeconds()).as("longer than Camel's shutdown timeout")
-                .isGreaterThan(shutdownTimeout);
+        long archiveCommits = Long.parseLong(application.getProperty("dataflux.archive.shutdown-timeout")) / 1000;
+        assertThat(pod.getTerminationGracePeriodSeconds())
+                .as("longer than Camel's shutdown timeout plus the archive's, with 10 s for the rest of the stop")
+                .isGreaterThanOrEqualTo(shutdownTimeout + archiveCommits + 10);
 
         assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
         Map<String, Quantity> requests = container.getResources().getRequests();

@@ -72,6 +72,10 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
         case "hadoopproperties":
         case "hadoopProperties": target.getConfiguration().setHadoopProperties(property(camelContext, java.util.Map.class, value)); return true;
+        case "heartbeatexpiry":
+        case "heartbeatExpiry": target.getConfiguration().setHeartbeatExpiry(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "heartbeatinterval":
+        case "heartbeatInterval": target.getConfiguration().setHeartbeatInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "inprogressprefix":
         case "inProgressPrefix": target.getConfiguration().setInProgressPrefix(property(camelContext, java.lang.String.class, value)); return true;
         case "initialdelay":
@@ -209,6 +213,10 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "greedy": return boolean.class;
         case "hadoopproperties":
         case "hadoopProperties": return java.util.Map.class;
+        case "heartbeatexpiry":
+        case "heartbeatExpiry": return long.class;
+        case "heartbeatinterval":
+        case "heartbeatInterval": return long.class;
         case "inprogressprefix":
         case "inProgressPrefix": return java.lang.String.class;
         case "initialdelay":
@@ -347,6 +355,10 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "greedy": return target.isGreedy();
         case "hadoopproperties":
         case "hadoopProperties": return target.getConfiguration().getHadoopProperties();
+        case "heartbeatexpiry":
+        case "heartbeatExpiry": return target.getConfiguration().getHeartbeatExpiry();
+        case "heartbeatinterval":
+        case "heartbeatInterval": return target.getConfiguration().getHeartbeatInterval();
         case "inprogressprefix":
         case "inProgressPrefix": return target.getConfiguration().getInProgressPrefix();
         case "initialdelay":

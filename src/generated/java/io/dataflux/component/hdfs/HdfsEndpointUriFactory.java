@@ -23,7 +23,7 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(75);
+        Set<String> props = new HashSet<>(77);
         props.add("append");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -52,6 +52,8 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
         props.add("format");
         props.add("greedy");
         props.add("hadoopProperties");
+        props.add("heartbeatExpiry");
+        props.add("heartbeatInterval");
         props.add("hostName");
         props.add("inProgressPrefix");
         props.add("initialDelay");

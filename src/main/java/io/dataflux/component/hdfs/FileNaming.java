@@ -23,6 +23,7 @@ final class FileNaming {
     private final String startTime;
     private final String extension;
     private final Pattern ownGenerated;
+    private final Pattern generated;
     private final AtomicLong sequence = new AtomicLong();
 
     FileNaming(HdfsConfiguration config, String instanceId, String extension) {
@@ -35,6 +36,7 @@ final class FileNaming {
         this.extension = extension == null || extension.isEmpty() || extension.startsWith(".") ? nullToEmpty(extension)
                 : "." + extension;
         this.ownGenerated = Pattern.compile(Pattern.quote(filePrefix + "-" + instanceId + "-") + "\\d{8}T\\d{6}-\\d+.*");
+        this.generated = Pattern.compile(Pattern.quote(filePrefix + "-") + "(.+)-\\d{8}T\\d{6}-\\d+.*");
     }
 
     /** The next generated final name. */
@@ -68,6 +70,15 @@ final class FileNaming {
     /** An in-progress file this instance wrote (generated names only: a fixed name has no owner). */
     boolean isOwnInProgress(String name) {
         return isInProgress(name) && ownGenerated.matcher(finalNameOf(name)).matches();
+    }
+
+    /** The instance that writes (or wrote) an in-progress file of a generated name; null for a fixed name. */
+    String writerOf(String inProgressName) {
+        if (!isInProgress(inProgressName)) {
+            return null;
+        }
+        java.util.regex.Matcher matcher = generated.matcher(finalNameOf(inProgressName));
+        return matcher.matches() ? matcher.group(1) : null;
     }
 
     String instanceId() {

@@ -23,6 +23,8 @@ public class HdfsComponent extends HealthCheckComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         HdfsConfiguration configuration = new HdfsConfiguration();
         configuration.parseLocation(remaining);
+        // hadoop.<key>=<value> options of the URI: Hadoop client settings (the multi-value prefix option)
+        configuration.getHadoopProperties().putAll(org.apache.camel.util.PropertiesHelper.extractProperties(parameters, "hadoop."));
         HdfsEndpoint endpoint = new HdfsEndpoint(uri, this, configuration);
         // the hadoop.* options are Hadoop client settings: Camel binds a prefixed multi-value option only when asked to
         configuration.getHadoopProperties().putAll(PropertiesHelper.extractProperties(parameters, "hadoop."));

@@ -150,6 +150,16 @@ public class HdfsConfiguration {
     /** How long start-up recovery waits for HDFS to recover the lease of one file. */
     @UriParam(label = "producer,advanced", defaultValue = "30000", javaType = "java.time.Duration")
     private long leaseRecoveryTimeout = 30_000;
+    /**
+     * How often this writer refreshes its heartbeat (the modification time of _heartbeats/<directory name>/instanceId beside the path);
+     * other instances recover its in-progress files only once the heartbeat is older than heartbeatExpiry. 0: no
+     * heartbeat (this writer's files then look abandoned to the others: one writer only).
+     */
+    @UriParam(label = "producer", defaultValue = "5000", javaType = "java.time.Duration")
+    private long heartbeatInterval = 5_000;
+    /** A writer whose heartbeat is older than this is dead: its in-progress files are recovered and committed. */
+    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
+    private long heartbeatExpiry = 30_000;
     /** The Jackson ObjectMapper that turns maps and objects into JSON lines; defaults to the single one in the registry, or a new one. */
     @UriParam(label = "producer,advanced")
     private ObjectMapper objectMapper;
@@ -539,6 +549,22 @@ public class HdfsConfiguration {
 
     public void setLeaseRecoveryTimeout(long leaseRecoveryTimeout) {
         this.leaseRecoveryTimeout = leaseRecoveryTimeout;
+    }
+
+    public long getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(long heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public long getHeartbeatExpiry() {
+        return heartbeatExpiry;
+    }
+
+    public void setHeartbeatExpiry(long heartbeatExpiry) {
+        this.heartbeatExpiry = heartbeatExpiry;
     }
 
     public ObjectMapper getObjectMapper() {

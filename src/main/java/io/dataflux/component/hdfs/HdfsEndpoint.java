@@ -26,6 +26,7 @@ public class HdfsEndpoint extends ScheduledPollEndpoint {
 
     private final HdfsMetrics metrics = new HdfsMetrics();
     private FileNaming naming;
+    private final java.util.Set<HdfsProducer> producers = new java.util.concurrent.CopyOnWriteArraySet<>();
 
     public HdfsEndpoint(String uri, HdfsComponent component, HdfsConfiguration configuration) {
         super(uri, component);
@@ -66,6 +67,27 @@ public class HdfsEndpoint extends ScheduledPollEndpoint {
     /** The producer's counters: records, bytes, exchanges, write errors and rolls by reason. */
     public HdfsMetrics getMetrics() {
         return metrics;
+    }
+
+    void producerStarted(HdfsProducer producer) {
+        producers.add(producer);
+    }
+
+    void producerStopped(HdfsProducer producer) {
+        producers.remove(producer);
+    }
+
+    /**
+     * Recovery, for a periodic job (on one instance, e.g. under master:): the in-progress files under this endpoint's
+     * path whose writer's heartbeat expired get their lease recovered, are cut back to the length their writer last
+     * synced and committed, whatever instance wrote them. Needs a started producer of this endpoint; returns how many
+     * files were committed (or removed when empty).
+     */
+    public int recoverAbandoned() throws java.io.IOException {
+        for (HdfsProducer producer : producers) {
+            return producer.recoverAbandoned().size();
+        }
+        return 0;
     }
 
     /** The file system URI and base path, for logs and health details. */

@@ -61,7 +61,9 @@ final class HdfsFileSystems {
         Configuration conf = configuration(config);
         URI uri = uri(config);
         if (config.getFileSystemType() == HdfsFileSystemType.LOCAL) {
-            RawLocalFileSystem local = new RawLocalFileSystem();
+            // the raw local file system (no checksum files); hadoop.fs.file.impl may name another (e.g. a test's wrapper)
+            FileSystem local = org.apache.hadoop.util.ReflectionUtils.newInstance(
+                    conf.getClass("fs.file.impl", RawLocalFileSystem.class, FileSystem.class), conf);
             local.initialize(uri, conf);
             return local;
         }

@@ -12,6 +12,10 @@ public final class HdfsMetrics {
     private final LongAdder exchanges = new LongAdder();
     private final LongAdder writeErrors = new LongAdder();
     private final Map<RollReason, LongAdder> rolls = new EnumMap<>(RollReason.class);
+    private final LongAdder commitFailures = new LongAdder();
+    private final LongAdder commitRetries = new LongAdder();
+    private final LongAdder truncatedBytes = new LongAdder();
+    private final Map<String, LongAdder> recoveredByWriter = new java.util.concurrent.ConcurrentHashMap<>();
 
     HdfsMetrics() {
         for (RollReason reason : RollReason.values()) {
@@ -34,6 +38,44 @@ public final class HdfsMetrics {
 
     void rolled(RollReason reason) {
         rolls.get(reason).increment();
+    }
+
+    void commitFailed() {
+        commitFailures.increment();
+    }
+
+    void commitRetried() {
+        commitRetries.increment();
+    }
+
+    void truncated(long bytes) {
+        truncatedBytes.add(bytes);
+    }
+
+    void recovered(String writer) {
+        recoveredByWriter.computeIfAbsent(writer, w -> new LongAdder()).increment();
+    }
+
+    /** Commits (close + rename) that failed; each is retried as a commit, never by writing the records again. */
+    public long getCommitFailures() {
+        return commitFailures.sum();
+    }
+
+    /** Attempts to commit again a file whose commit had failed. */
+    public long getCommitRetries() {
+        return commitRetries.sum();
+    }
+
+    /** Bytes recovery cut off files (torn writes after the last recorded sync). */
+    public long getTruncatedBytes() {
+        return truncatedBytes.sum();
+    }
+
+    /** In-progress files of dead writers that this endpoint recovered and committed, by the writer's instance id. */
+    public Map<String, Long> getRecoveredByWriter() {
+        Map<String, Long> result = new java.util.TreeMap<>();
+        recoveredByWriter.forEach((writer, count) -> result.put(writer, count.sum()));
+        return result;
     }
 
     public long getRecordsWritten() {

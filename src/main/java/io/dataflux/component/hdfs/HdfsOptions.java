@@ -48,6 +48,12 @@ final class HdfsOptions {
         requirePositive("rollIdle", config.getRollIdle(), true);
         requirePositive("checkIdleInterval", config.getCheckIdleInterval(), false);
         requirePositive("chunkSize", config.getChunkSize(), false);
+        requirePositive("heartbeatInterval", config.getHeartbeatInterval(), true);
+        requirePositive("heartbeatExpiry", config.getHeartbeatExpiry(), false);
+        if (config.getHeartbeatInterval() > 0 && config.getHeartbeatExpiry() < 3 * config.getHeartbeatInterval()) {
+            throw unsupported("heartbeatExpiry (" + config.getHeartbeatExpiry() + " ms) must be at least three heartbeatInterval ("
+                    + config.getHeartbeatInterval() + " ms): a live writer must never look dead");
+        }
         requireNameSafe("filePrefix", config.getFilePrefix());
         requireNameSafe("fileExtension", config.getFileExtension());
         requireNameSafe("instanceId", config.getInstanceId());

@@ -80,12 +80,18 @@ public class HdfsProducer extends DefaultProducer {
             }
         }
         registerHealthCheck();
-        if (config.getRollAge() > 0 || config.getRollIdle() > 0) {
-            rollTimer = endpoint.getCamelContext().getExecutorServiceManager()
-                    .newSingleThreadScheduledExecutor(this, "HdfsRollTimer");
-            rollTimer.scheduleWithFixedDelay(writer::rollExpired, config.getCheckIdleInterval(),
-                    config.getCheckIdleInterval(), TimeUnit.MILLISECONDS);
+        // the timer rolls by age and idle time, retries failed commits, and refreshes the heartbeat
+        rollTimer = endpoint.getCamelContext().getExecutorServiceManager()
+                .newScheduledThreadPool(this, "HdfsRollTimer", 2);
+        rollTimer.scheduleWithFixedDelay(writer::rollExpired, config.getCheckIdleInterval(),
+                config.getCheckIdleInterval(), TimeUnit.MILLISECONDS);
+        if (config.getHeartbeatInterval() > 0) {
+            // before the first file is opened: a writer without a heartbeat looks dead to the others
+            writer.beat();
+            rollTimer.scheduleWithFixedDelay(writer::beat, config.getHeartbeatInterval(), config.getHeartbeatInterval(),
+                    TimeUnit.MILLISECONDS);
         }
+        endpoint.producerStarted(this);
         LOG.info("hdfs: writing to {} as instance {}", endpoint.location(), naming.instanceId());
     }
 
@@ -104,7 +110,7 @@ public class HdfsProducer extends DefaultProducer {
                 throw new IOException("hdfs: " + getEndpoint().location() + " cannot be reached: " + e.getMessage(), e);
             }
             if (config.isRecoverOnStartup()) {
-                writer.recover();
+                writer.recoverAbandoned();
             }
             ready = true;
         }
@@ -175,14 +181,22 @@ public class HdfsProducer extends DefaultProducer {
         return byPartition;
     }
 
+    /** Recovers the in-progress files of dead writers (and this instance's own left by a previous run). */
+    List<RollingFileWriter.Recovered> recoverAbandoned() throws IOException {
+        ensureReady();
+        return writer.recoverAbandoned();
+    }
+
     @Override
     protected void doStop() throws Exception {
+        getEndpoint().producerStopped(this);
         if (rollTimer != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(rollTimer);
             rollTimer = null;
         }
         if (writer != null) {
             closeAllWithin(config.getShutdownTimeout());
+            writer.release();
         }
         unregisterHealthCheck();
         if (fs != null) {
@@ -210,6 +224,12 @@ public class HdfsProducer extends DefaultProducer {
             LOG.warn("hdfs: committing the open files under {} failed: {}", getEndpoint().location(), e.toString());
         } finally {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(closer);
+            try {
+                // an interrupted commit ends quickly; what it leaves is released to recovery after it
+                getEndpoint().getCamelContext().getExecutorServiceManager().awaitTermination(closer, 2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

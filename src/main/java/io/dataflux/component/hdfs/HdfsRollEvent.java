@@ -13,14 +13,33 @@ public final class HdfsRollEvent implements CamelEvent {
     private final String path;
     private final long records;
     private final long bytes;
+    private final String writer;
+    private final long truncatedBytes;
     private long timestamp = System.currentTimeMillis();
 
     HdfsRollEvent(HdfsEndpoint endpoint, RollReason reason, String path, long records, long bytes) {
+        this(endpoint, reason, path, records, bytes, null, 0);
+    }
+
+    HdfsRollEvent(HdfsEndpoint endpoint, RollReason reason, String path, long records, long bytes, String writer,
+            long truncatedBytes) {
         this.endpoint = endpoint;
         this.reason = reason;
         this.path = path;
         this.records = records;
         this.bytes = bytes;
+        this.writer = writer;
+        this.truncatedBytes = truncatedBytes;
+    }
+
+    /** The instance that wrote a recovered file (null for this writer's own rolls). */
+    public String getWriter() {
+        return writer;
+    }
+
+    /** Bytes recovery cut off the file (a torn write after its writer's last recorded sync). */
+    public long getTruncatedBytes() {
+        return truncatedBytes;
     }
 
     @Override

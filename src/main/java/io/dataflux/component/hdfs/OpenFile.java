@@ -25,6 +25,9 @@ final class OpenFile {
     private long size;
     private long records;
     private long lastWriteAt;
+    private boolean closeAttempted;
+    private boolean recorded;
+    private volatile boolean leaseLost;
 
     OpenFile(FSDataOutputStream out, Path writtenPath, Path finalPath, CompressionCodec codec, long initialSize, long now) {
         this.out = out;
@@ -74,8 +77,35 @@ final class OpenFile {
         return added;
     }
 
+    /** Closes the stream once: a close that failed is not tried again (the lease is recovered instead). */
     void close() throws IOException {
+        if (closeAttempted) {
+            return;
+        }
+        closeAttempted = true;
         out.close();
+    }
+
+    boolean isCloseAttempted() {
+        return closeAttempted;
+    }
+
+    /** The synced length was recorded (so recovery keeps what was synced). */
+    void recorded() {
+        recorded = true;
+    }
+
+    boolean isRecorded() {
+        return recorded;
+    }
+
+    /** Another instance recovered the file while it was open: it commits it, this writer must not. */
+    void leaseLost() {
+        leaseLost = true;
+    }
+
+    boolean isLeaseLost() {
+        return leaseLost;
     }
 
     /** Where the bytes are while the file is open (the in-progress name, or the final name when appending in place). */

@@ -13,5 +13,7 @@ public enum RollReason {
     /** The producer stopped. */
     SHUTDOWN,
     /** A write failed; what was durable before the failure is committed. */
-    ERROR
+    ERROR,
+    /** An in-progress file whose writer was gone (or whose commit had failed) was committed by recovery. */
+    RECOVERED
 }

@@ -1,9 +1,11 @@
 package io.dataflux.component.hdfs;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -17,10 +19,10 @@ import org.apache.camel.spi.ManagementStrategy;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,14 @@ final class RollingFileWriter {
     private final Path base;
     private final Set<String> openInProgress;
     private final ConcurrentMap<String, Partition> partitions = new ConcurrentHashMap<>();
+    private final List<PendingCommit> pending = new ArrayList<>();
+    private volatile boolean released;
+    private final SyncedLengths synced;
+    private final Heartbeats heartbeats;
+
+    /** A file whose commit failed: its records are synced and its length recorded, only the commit is retried. */
+    private record PendingCommit(OpenFile file, RollReason reason) {
+    }
 
     /** What one write did: where the records went, and the files it committed. */
     record Written(Path finalPath, long bytes, long records, List<Committed> committed) {
@@ -75,6 +85,9 @@ final class RollingFileWriter {
         this.fixedName = fixedName;
         this.base = new Path(config.getPath());
         this.openInProgress = endpoint.getComponent().openInProgress();
+        this.synced = new SyncedLengths(fs);
+        this.heartbeats = config.getHeartbeatInterval() > 0
+                ? new Heartbeats(fs, base, naming.instanceId(), config.getHeartbeatExpiry()) : null;
     }
 
     Written write(String relativeDir, Exchange exchange, Payload payload) throws IOException {
@@ -99,7 +112,10 @@ final class RollingFileWriter {
         if (expired != null) {
             OpenFile old = partition.file;
             partition.file = null;
-            committed.add(commit(old, expired));
+            Committed rolled = tryCommit(old, expired);
+            if (rolled != null) {
+                committed.add(rolled);
+            }
         }
         if (partition.file == null) {
             partition.file = open(partition.dir, exchange);
@@ -108,6 +124,7 @@ final class RollingFileWriter {
         long added;
         try {
             added = file.write(payload, config.getSyncMode(), now());
+            confirmDurable(file);
         } catch (IOException | RuntimeException e) {
             endpoint.getMetrics().writeFailed();
             partition.file = null;
@@ -121,9 +138,36 @@ final class RollingFileWriter {
             return new Written(file.finalPath(), added, payload.records(), committed);
         }
         partition.file = null;
-        Committed rolled = commit(file, reason);
-        committed.add(rolled);
-        return new Written(rolled.path(), added, payload.records(), committed);
+        // the records are synced and their length recorded: a commit that fails now is retried as a commit, the
+        // exchange succeeds (writing the records again would leave a second copy)
+        Committed rolled = tryCommit(file, reason);
+        if (rolled != null) {
+            committed.add(rolled);
+        }
+        return new Written(rolled != null ? rolled.path() : file.finalPath(), added, payload.records(), committed);
+    }
+
+    /**
+     * After a sync, before the exchange may complete: records the synced length where it outlives this writer, and
+     * checks that nobody can have taken the file over (recovery by another instance), so that what is acknowledged
+     * is never cut off by a recovery.
+     */
+    private void confirmDurable(OpenFile file) throws IOException {
+        if (file.isInPlace()) {
+            return;
+        }
+        synced.record(file.writtenPath(), file.size());
+        file.recorded();
+        if (fs instanceof LeaseRecoverable leases && leases.isFileClosed(file.writtenPath())) {
+            // closed under our feet: another instance recovered it (it took us for dead); it commits the file
+            file.leaseLost();
+            throw new IOException("hdfs: " + file.writtenPath() + " was recovered by another instance while open");
+        }
+        if (heartbeats != null && !heartbeats.isFresh()) {
+            throw new IOException("hdfs: the heartbeat of " + heartbeats.instanceId() + " was not refreshed for half of "
+                    + heartbeats.expiry() + " ms; another instance may take this writer for dead, so " + file.writtenPath()
+                    + " is not acknowledged");
+        }
     }
 
     private RollReason expiry(OpenFile file, long now) {
@@ -151,18 +195,28 @@ final class RollingFileWriter {
                 RollReason reason = expiry(file, now);
                 if (reason != null) {
                     partition.file = null;
-                    commit(file, reason);
+                    tryCommit(file, reason);
                 }
-            } catch (Exception e) {
-                LOG.warn("hdfs: timed roll of a file under {} failed; it stays in progress until recovery: {}",
-                        partition.dir, e.toString());
             } finally {
                 partition.lock.unlock();
             }
         }
+        retryCommits();
     }
 
-    /** Commits every open file (on stop); returns the files committed. */
+    /** Refreshes this writer's heartbeat (the producer's timer). */
+    void beat() {
+        if (heartbeats == null) {
+            return;
+        }
+        try {
+            heartbeats.beat();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("hdfs: the heartbeat of {} could not be refreshed: {}", heartbeats.instanceId(), e.toString());
+        }
+    }
+
+    /** Commits every open file and every file whose commit failed (on stop); returns the files committed. */
     List<Committed> closeAll(RollReason reason) {
         List<Committed> committed = new ArrayList<>();
         for (Partition partition : partitions.values()) {
@@ -171,62 +225,262 @@ final class RollingFileWriter {
                 if (partition.file != null) {
                     OpenFile file = partition.file;
                     partition.file = null;
-                    committed.add(commit(file, reason));
+                    Committed done = tryCommit(file, reason);
+                    if (done != null) {
+                        committed.add(done);
+                    }
                 }
                 partition.retired = true;
-            } catch (Exception e) {
-                LOG.warn("hdfs: closing a file under {} failed; it stays in progress until recovery: {}",
-                        partition.dir, e.toString());
             } finally {
                 partition.lock.unlock();
             }
         }
         partitions.clear();
+        committed.addAll(retryCommits());
         return committed;
     }
 
     /**
-     * Start-up recovery: this instance's in-progress files left by a crash get their lease recovered and are committed,
-     * or removed when empty. Files other instances are writing are not touched.
+     * After a stop that could not commit everything: this writer gives up its files (still open, or whose commit
+     * failed), so that recovery (this instance's next start, or another instance once the heartbeat expired) takes them.
      */
-    int recover() throws IOException {
-        if (!fs.exists(base)) {
-            return 0;
+    void release() {
+        released = true;
+        for (Partition partition : partitions.values()) {
+            OpenFile file = partition.file;
+            if (file != null) {
+                openInProgress.remove(key(file.writtenPath()));
+            }
         }
-        List<Path> leftBehind = new ArrayList<>();
+        synchronized (pending) {
+            for (PendingCommit commit : pending) {
+                openInProgress.remove(key(commit.file().writtenPath()));
+            }
+            pending.clear();
+        }
+    }
+
+    /** Files whose commit failed and is still to be retried (kept in progress, and open to this writer). */
+    int pendingCommits() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
+    private Committed tryCommit(OpenFile file, RollReason reason) {
+        try {
+            return commit(file, reason);
+        } catch (IOException | RuntimeException e) {
+            endpoint.getMetrics().commitFailed();
+            LOG.warn("hdfs: committing {} ({} records, {} bytes synced) failed: {}; the commit is retried, the records are"
+                    + " not written again", file.writtenPath(), file.records(), file.isRecorded() ? file.size() : 0, e.toString());
+            synchronized (pending) {
+                if (released) {
+                    // a stop cut short: the file is left to recovery
+                    openInProgress.remove(key(file.writtenPath()));
+                } else {
+                    pending.add(new PendingCommit(file, reason));
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Retries the failed commits: lease recovered, cut back to the synced length, renamed. */
+    private List<Committed> retryCommits() {
+        List<PendingCommit> due;
+        synchronized (pending) {
+            due = new ArrayList<>(pending);
+        }
+        List<Committed> committed = new ArrayList<>();
+        for (PendingCommit commit : due) {
+            OpenFile file = commit.file();
+            try {
+                endpoint.getMetrics().commitRetried();
+                Recovered recovered = recoverFile(file.writtenPath(), file.finalPath(), naming.instanceId(), commit.reason(),
+                        file.records());
+                synchronized (pending) {
+                    pending.remove(commit);
+                }
+                openInProgress.remove(key(file.writtenPath()));
+                if (recovered.path() != null) {
+                    committed.add(new Committed(recovered.path(), commit.reason(), file.records(), recovered.length()));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("hdfs: retrying the commit of {} failed: {}; tried again in {} ms", file.writtenPath(),
+                        e.toString(), config.getCheckIdleInterval());
+            }
+        }
+        return committed;
+    }
+
+    /** A file recovered (path null: it was empty and removed, or another instance had committed it already). */
+    record Recovered(Path path, String writer, long length, long truncated) {
+    }
+
+    /**
+     * Recovery: the in-progress files of writers that are gone get their lease recovered, are cut back to the length
+     * their writer last synced, and are committed (or removed when empty), whatever instance wrote them. A writer is
+     * gone when its heartbeat expired; this instance's own files are recovered when it no longer has them open (a
+     * previous run under the same id). Fixed names have no writer in them and are left alone.
+     */
+    List<Recovered> recoverAbandoned() throws IOException {
+        List<Recovered> done = new ArrayList<>();
+        if (!fs.exists(base)) {
+            return done;
+        }
+        Map<String, Long> ages = heartbeats == null ? Map.of() : heartbeats.ages();
+        long expiry = config.getHeartbeatExpiry();
+        List<Path> candidates = new ArrayList<>();
+        List<Path> sidecars = new ArrayList<>();
+        Set<String> writersLeft = new HashSet<>();
         RemoteIterator<LocatedFileStatus> files = fs.listFiles(base, true);
         while (files.hasNext()) {
             Path path = files.next().getPath();
-            if (naming.isOwnInProgress(path.getName()) && !openInProgress.contains(key(path))) {
-                leftBehind.add(path);
-            }
-        }
-        int recovered = 0;
-        for (Path path : leftBehind) {
-            if (!recoverLease(path)) {
-                LOG.warn("hdfs: lease of {} not recovered within {} ms; left for the next start", path,
-                        config.getLeaseRecoveryTimeout());
+            String name = path.getName();
+            if (SyncedLengths.isSidecar(name)) {
+                sidecars.add(path);
                 continue;
             }
-            long length = fs.getFileStatus(path).getLen();
-            if (length == 0) {
-                fs.delete(path, false);
-                LOG.info("hdfs: removed the empty in-progress file {} left by a previous run", path);
-            } else {
-                Path target = rename(path, new Path(path.getParent(), naming.finalNameOf(path.getName())), true);
-                LOG.info("hdfs: recovered {} ({} bytes) left in progress by a previous run", target, length);
+            String writer = naming.writerOf(name);
+            if (writer == null || openInProgress.contains(key(path))) {
+                continue;
             }
-            recovered++;
+            Long age = ages.get(writer);
+            boolean alive = !writer.equals(naming.instanceId()) && age != null && age < expiry;
+            if (alive) {
+                writersLeft.add(writer);
+            } else {
+                candidates.add(path);
+            }
         }
-        return recovered;
+        for (Path path : candidates) {
+            String writer = naming.writerOf(path.getName());
+            try {
+                Recovered recovered = recoverFile(path, new Path(path.getParent(), naming.finalNameOf(path.getName())),
+                        writer, RollReason.RECOVERED, -1);
+                done.add(recovered);
+            } catch (IOException | RuntimeException e) {
+                writersLeft.add(writer);
+                LOG.warn("hdfs: recovering {} (writer {}) failed: {}; tried again at the next recovery", path, writer,
+                        e.toString());
+            }
+        }
+        for (Path sidecar : sidecars) {
+            Path file = SyncedLengths.fileOf(sidecar);
+            if (!openInProgress.contains(key(file)) && !fs.exists(file)) {
+                fs.delete(sidecar, false);
+            }
+        }
+        for (Map.Entry<String, Long> heartbeat : ages.entrySet()) {
+            String writer = heartbeat.getKey();
+            if (heartbeat.getValue() >= expiry && !writersLeft.contains(writer) && !writer.equals(naming.instanceId())) {
+                heartbeats.forget(writer);
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Commits an in-progress file whose writer is gone (or whose own commit failed): lease recovered, cut back to the
+     * synced length (or to its last complete record), renamed to a free final name. Idempotent: a file another
+     * instance committed meanwhile is left alone.
+     */
+    private Recovered recoverFile(Path path, Path wanted, String writer, RollReason reason, long records)
+            throws IOException {
+        if (!fs.exists(path)) {
+            LOG.info("hdfs: {} is no longer in progress (committed by another instance)", path);
+            return new Recovered(null, writer, 0, 0);
+        }
+        if (!recoverLease(path)) {
+            throw new IOException("the lease of " + path + " was not recovered within " + config.getLeaseRecoveryTimeout()
+                    + " ms");
+        }
+        long length = fs.getFileStatus(path).getLen();
+        long keep = completeLength(path, length);
+        long truncated = length - keep;
+        if (truncated > 0) {
+            truncate(path, keep);
+            endpoint.getMetrics().truncated(truncated);
+            LOG.warn("hdfs: cut {} back from {} to {} bytes, the length its writer {} last synced ({} bytes of a torn"
+                    + " write dropped; they were never acknowledged)", path, length, keep, writer, truncated);
+        }
+        if (keep == 0) {
+            fs.delete(path, false);
+            synced.clear(path);
+            LOG.info("hdfs: removed the empty in-progress file {} left by {}", path, who(writer));
+            return new Recovered(null, writer, 0, truncated);
+        }
+        Path target = rename(path, wanted, true);
+        synced.clear(path);
+        if (target == null) {
+            return new Recovered(null, writer, keep, truncated);
+        }
+        if (reason == RollReason.RECOVERED) {
+            endpoint.getMetrics().recovered(writer);
+        }
+        endpoint.getMetrics().rolled(reason);
+        LOG.info("hdfs: recovered {} ({} bytes, {} bytes cut) left in progress by {}", target, keep, truncated, who(writer));
+        notifyRoll(new HdfsRollEvent(endpoint, reason, target.toUri().getPath(), records, keep, writer, truncated));
+        return new Recovered(target, writer, keep, truncated);
+    }
+
+    private String who(String writer) {
+        return writer.equals(naming.instanceId()) ? "a previous run of " + writer : "the dead writer " + writer;
+    }
+
+    /** The length to keep: the recorded synced length, else (uncompressed) the end of the last complete record. */
+    private long completeLength(Path path, long length) throws IOException {
+        OptionalLong recorded = synced.read(path);
+        if (recorded.isPresent()) {
+            return Math.min(recorded.getAsLong(), length);
+        }
+        if (codec != null || config.getFormat() != WriteFormat.LINES) {
+            // nothing recorded: nothing of it was acknowledged through a completed sync
+            return 0;
+        }
+        return lastDelimiterEnd(path, length);
+    }
+
+    private long lastDelimiterEnd(Path path, long length) throws IOException {
+        byte[] delimiter = config.getDelimiter().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (delimiter.length == 0 || length == 0) {
+            return length;
+        }
+        byte last = delimiter[delimiter.length - 1];
+        int chunk = 64 * 1024;
+        try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(path)) {
+            long end = length;
+            byte[] buffer = new byte[chunk];
+            while (end > 0) {
+                long from = Math.max(0, end - chunk);
+                int n = (int) (end - from);
+                in.readFully(from, buffer, 0, n);
+                for (int i = n - 1; i >= 0; i--) {
+                    if (buffer[i] == last) {
+                        return from + i + 1;
+                    }
+                }
+                end = from;
+            }
+        }
+        return 0;
+    }
+
+    private void truncate(Path path, long length) throws IOException {
+        if (!fs.truncate(path, length) && !recoverLease(path)) {
+            // HDFS truncates in the middle of a block by a block recovery; the file is closed when it is done
+            throw new IOException("hdfs: truncating " + path + " did not finish within " + config.getLeaseRecoveryTimeout()
+                    + " ms");
+        }
     }
 
     private boolean recoverLease(Path path) throws IOException {
-        if (!(fs instanceof DistributedFileSystem dfs)) {
+        if (!(fs instanceof LeaseRecoverable leases)) {
             return true;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getLeaseRecoveryTimeout());
-        if (dfs.recoverLease(path)) {
+        if (leases.isFileClosed(path) || leases.recoverLease(path)) {
             return true;
         }
         while (System.nanoTime() < deadline) {
@@ -236,7 +490,7 @@ final class RollingFileWriter {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            if (dfs.isFileClosed(path)) {
+            if (leases.isFileClosed(path)) {
                 return true;
             }
         }
@@ -261,16 +515,21 @@ final class RollingFileWriter {
                 }
             }
             Path inProgress = new Path(dir, naming.inProgressName(candidate));
+            // registered before it exists: a recovery running meanwhile must never take a file being opened
+            openInProgress.add(key(inProgress));
             try {
                 FSDataOutputStream out = fs.create(inProgress, false, config.getBufferSize(), replication(dir),
                         config.getBlockSize() > 0 ? config.getBlockSize() : fs.getDefaultBlockSize(dir), null);
-                openInProgress.add(key(inProgress));
                 LOG.debug("hdfs: opened {}", inProgress);
                 return new OpenFile(out, inProgress, target, codec, 0, now());
             } catch (FileAlreadyExistsException e) {
+                openInProgress.remove(key(inProgress));
                 if (policy != ExistingFilePolicy.UNIQUE) {
                     throw new FileAlreadyExistsException("hdfs: " + inProgress + " is already being written");
                 }
+            } catch (IOException | RuntimeException e) {
+                openInProgress.remove(key(inProgress));
+                throw e;
             }
         }
         throw new IOException("hdfs: no free file name for " + name + " under " + dir);
@@ -288,15 +547,21 @@ final class RollingFileWriter {
 
     /**
      * Closes the file and gives it its final name. Replicas never race for a name (the instance id is in it), but a
-     * fixed name or a restart can find the name taken: then the policy decides.
+     * fixed name or a restart can find the name taken: then the policy decides. A file stays in this writer's open
+     * set until it is committed, so no recovery takes it while its commit is retried.
      */
     private Committed commit(OpenFile file, RollReason reason) throws IOException {
+        file.close();
         Path target;
-        try {
-            file.close();
-            target = file.isInPlace() ? file.finalPath() : rename(file.writtenPath(), file.finalPath(), false);
-        } finally {
-            openInProgress.remove(key(file.writtenPath()));
+        if (file.isInPlace()) {
+            target = file.finalPath();
+        } else {
+            target = rename(file.writtenPath(), file.finalPath(), false);
+            synced.clear(file.writtenPath());
+        }
+        openInProgress.remove(key(file.writtenPath()));
+        if (target == null) {
+            return null;
         }
         endpoint.getMetrics().rolled(reason);
         LOG.info("hdfs: rolled {} (reason {}, {} records, {} bytes)", target, reason, file.records(), file.size());
@@ -304,7 +569,10 @@ final class RollingFileWriter {
         return new Committed(target, reason, file.records(), file.size());
     }
 
-    /** A failed write: what was synced before it is kept (and committed), the rest cut off when the file system can. */
+    /**
+     * A failed write: what was synced (and recorded) before it is kept and committed, the rest cut off; a file another
+     * instance took over is left to it.
+     */
     private void abort(OpenFile file, Exception cause) {
         LOG.warn("hdfs: write to {} failed ({}); committing what was synced before", file.writtenPath(), cause.toString());
         try {
@@ -312,31 +580,21 @@ final class RollingFileWriter {
         } catch (IOException | RuntimeException e) {
             LOG.debug("hdfs: closing {} after a failed write failed too", file.writtenPath(), e);
         }
-        try {
-            if (file.isInPlace()) {
-                return;
-            }
-            long synced = file.size();
-            if (synced == 0) {
-                fs.delete(file.writtenPath(), false);
-                return;
-            }
-            if (fs.getFileStatus(file.writtenPath()).getLen() > synced) {
-                fs.truncate(file.writtenPath(), synced);
-            }
-            Path target = rename(file.writtenPath(), file.finalPath(), false);
-            endpoint.getMetrics().rolled(RollReason.ERROR);
-            LOG.info("hdfs: rolled {} (reason {}, {} records, {} bytes)", target, RollReason.ERROR, file.records(), synced);
-            notifyRoll(new HdfsRollEvent(endpoint, RollReason.ERROR, target.toUri().getPath(), file.records(), synced));
-        } catch (FileNotFoundException e) {
-            LOG.warn("hdfs: {} is gone; nothing to commit", file.writtenPath());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("hdfs: {} stays in progress until recovery: {}", file.writtenPath(), e.toString());
-        } finally {
+        if (file.isInPlace() || file.isLeaseLost()) {
             openInProgress.remove(key(file.writtenPath()));
+            return;
         }
+        synchronized (pending) {
+            pending.add(new PendingCommit(file, RollReason.ERROR));
+        }
+        retryCommits();
     }
 
+    /**
+     * Renames a finished file to a free final name; returns null when the source is gone because another instance
+     * committed it. Name-collision safe (an existing name is never replaced while recovering) and idempotent (a rename
+     * whose reply was lost is recognised as done).
+     */
     private Path rename(Path source, Path wanted, boolean recovering) throws IOException {
         ExistingFilePolicy policy = config.getExistingFilePolicy();
         String wantedName = wanted.getName();
@@ -353,8 +611,22 @@ final class RollingFileWriter {
                     continue;
                 }
             }
-            if (fs.rename(source, target)) {
+            boolean renamed;
+            try {
+                renamed = fs.rename(source, target);
+            } catch (IOException e) {
+                // the NameNode may have renamed it and the reply been lost
+                if (!fs.exists(source) && fs.exists(target)) {
+                    return target;
+                }
+                throw e;
+            }
+            if (renamed) {
                 return target;
+            }
+            if (!fs.exists(source)) {
+                LOG.info("hdfs: {} was committed by another instance meanwhile", source);
+                return null;
             }
             if (!fs.exists(target)) {
                 throw new IOException("hdfs: renaming " + source + " to " + target + " was refused");

@@ -69,6 +69,10 @@ class HdfsCodecAndRecoveryTest extends HdfsTestSupport {
         // the writer dies: its streams are dropped without completing the files, its leases are never released
         ((DistributedFileSystem) killed).getClient().closeAllFilesBeingWritten(true);
 
+        // the other instance lives: its heartbeat is fresh
+        Path heartbeat = new Path(new Path(new Path(base).getParent(), Heartbeats.DIR), new Path(base).getName() + "/alive");
+        reader.create(heartbeat, true).close();
+
         Producer producer = startedProducer(hdfs("", "instanceId=crashed&leaseRecoveryTimeout=60s&rollAge=0"));
         try {
             assertThat(names(dir.toString())).containsExactly("_part-alive-20260101T000000-00001.jsonl.opened",

@@ -28,9 +28,13 @@ class HdfsLocalFileSystemTest extends CamelTestSupport {
 
         template.sendBodyAndHeader(uri, "{\"id\":1}", "day", "d1");
         assertThat(Files.readString(dir.resolve("part-laptop-20260101T000000-00001.jsonl"))).isEqualTo("{\"id\":\"old\"}\n");
-        assertThat(names(dir.resolve("d1"))).singleElement().asString().startsWith("_part-laptop-").endsWith(".jsonl.opened");
+        // the open file, and beside it the hidden sidecar holding its synced length (no xattrs on the local disk)
+        assertThat(names(dir.resolve("d1"))).hasSize(2);
+        String open = names(dir.resolve("d1")).get(1);
+        assertThat(open).startsWith("_part-laptop-").endsWith(".jsonl.opened");
+        assertThat(names(dir.resolve("d1")).get(0)).isEqualTo("_" + open + ".synced");
         // synced: the bytes are on disk before the roll
-        assertThat(Files.readString(dir.resolve("d1").resolve(names(dir.resolve("d1")).get(0)))).isEqualTo("{\"id\":1}\n");
+        assertThat(Files.readString(dir.resolve("d1").resolve(open))).isEqualTo("{\"id\":1}\n");
 
         Exchange second = template.request(uri, e -> {
             e.getMessage().setBody(List.of("{\"id\":2}".getBytes(StandardCharsets.UTF_8)));
@@ -40,7 +44,7 @@ class HdfsLocalFileSystemTest extends CamelTestSupport {
         assertThat(second.getMessage().getHeader(HdfsConstants.ROLL_REASON)).isEqualTo(RollReason.COUNT);
         String committed = second.getMessage().getHeader(HdfsConstants.PATH, String.class);
         assertThat(Files.readString(Path.of(committed))).isEqualTo("{\"id\":1}\n{\"id\":2}\n");
-        // RawLocalFileSystem: no .crc side files
+        // RawLocalFileSystem: no .crc side files; the sidecar went with the commit
         assertThat(names(dir.resolve("d1"))).containsExactly(Path.of(committed).getFileName().toString());
     }
 

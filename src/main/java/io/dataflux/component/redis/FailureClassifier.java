@@ -30,7 +30,17 @@ final class FailureClassifier {
             + "org.apache.kafka.common.errors.TimeoutException,org.apache.kafka.common.errors.RetriableException,"
             + "org.apache.hadoop.net.ConnectTimeoutException,org.apache.hadoop.ipc.RetriableException,"
             + "org.apache.hadoop.hdfs.server.namenode.SafeModeException,"
-            + "redis.clients.jedis.exceptions.JedisConnectionException";
+            + "redis.clients.jedis.exceptions.JedisConnectionException,"
+            // refused credentials, expired tickets, missing grants and failed TLS handshakes are the set-up's fault,
+            // never the record's: fixing the secret must find every record still pending, none of them poison
+            + "java.sql.SQLInvalidAuthorizationSpecException,"
+            + "org.springframework.dao.PermissionDeniedDataAccessException,"
+            + "org.apache.kafka.common.errors.AuthenticationException,"
+            + "org.apache.kafka.common.errors.AuthorizationException,"
+            + "redis.clients.jedis.exceptions.JedisAccessControlException,"
+            + "org.springframework.data.redis.RedisConnectionFailureException,"
+            + "javax.net.ssl.SSLException,javax.security.auth.login.LoginException,"
+            + "org.apache.hadoop.security.AccessControlException";
 
     /** In the list, stands for the default classes: "default,com.example.QuotaExceeded" adds one. */
     static final String DEFAULT = "default";

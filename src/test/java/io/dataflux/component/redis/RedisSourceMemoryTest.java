@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.params.XAddParams;
 
+import io.dataflux.testing.RedisTestServer;
+import io.dataflux.testing.TestServers;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
 
@@ -61,7 +63,14 @@ class RedisSourceMemoryTest extends RedisSourceTestSupport {
                     "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                     RedisSourceMemoryTestChild.class.getName(),
                     host(), Integer.toString(port()), key, Integer.toString(ENTRIES), Long.toString(RECORD_MAX)));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            RedisTestServer server = TestServers.redis();
+            if (!server.password().isEmpty()) {
+                // the secured harness's ACL user, by environment (not on the command line)
+                builder.environment().put(RedisSourceMemoryTestChild.USERNAME_ENV, server.username());
+                builder.environment().put(RedisSourceMemoryTestChild.PASSWORD_ENV, server.password());
+            }
+            Process child = builder.start();
             try {
                 assertThat(child.waitFor(170, TimeUnit.SECONDS)).as("the consumer finished").isTrue();
             } finally {

@@ -20,6 +20,10 @@ import redis.clients.jedis.JedisPooled;
  */
 public final class RedisSourceMemoryTestChild {
 
+    /** The environment variables naming the Redis ACL user and password, when the server has them. */
+    static final String USERNAME_ENV = "DATAFLUX_TEST_REDIS_USERNAME";
+    static final String PASSWORD_ENV = "DATAFLUX_TEST_REDIS_PASSWORD";
+
     private RedisSourceMemoryTestChild() {
     }
 
@@ -31,13 +35,21 @@ public final class RedisSourceMemoryTestChild {
         long recordMaxBytes = Long.parseLong(args[4]);
         AtomicLong largestBatch = new AtomicLong();
         Object progress = new Object();
-        try (JedisPooled redis = new JedisPooled(host, port); CamelContext context = new DefaultCamelContext()) {
+        String username = System.getenv(USERNAME_ENV);
+        String password = System.getenv(PASSWORD_ENV);
+        String credentials = password == null ? "" : "&username=" + username + "&password=" + password;
+        redis.clients.jedis.DefaultJedisClientConfig.Builder config = redis.clients.jedis.DefaultJedisClientConfig.builder();
+        if (password != null) {
+            config.user(username).password(password);
+        }
+        try (JedisPooled redis = new JedisPooled(new redis.clients.jedis.HostAndPort(host, port), config.build());
+             CamelContext context = new DefaultCamelContext()) {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from("redis-source:" + key + "?host=" + host + "&port=" + port + "&consumerName=small-heap"
                             + "&batchSize=500&maxInflightBatches=4&payloadField=payload&recordMaxBytes=" + recordMaxBytes
-                            + "&deadLetterUri=direct:dead-letter").routeId("source")
+                            + "&deadLetterUri=direct:dead-letter" + credentials).routeId("source")
                             .process(exchange -> {
                                 @SuppressWarnings("unchecked")
                                 List<RedisEntry> batch = exchange.getMessage().getBody(List.class);

@@ -2,7 +2,6 @@ package io.dataflux.cli;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,8 +19,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dataflux.config.KafkaClients;
 import io.dataflux.config.MySqlConnections;
 import io.dataflux.config.RedisConnections;
+import io.dataflux.component.hdfs.HdfsEndpoint;
+import io.dataflux.component.hdfs.HdfsKerberos;
 import org.apache.camel.CamelContext;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsAction;
@@ -241,15 +241,17 @@ final class ServerChecks {
                     : Result.fail("hdfs", "local directory " + local + " cannot be written");
         }
         String uri = property("dataflux.hdfs.uri");
-        if (HdfsKerberosCheck.isConfigured(this::optional)) {
-            return HdfsKerberosCheck.check(this::optional, uri, directory, TIMEOUT_MILLIS);
+        // the archive's own hdfs: endpoint opens the file system: the same server, HA, Kerberos and hadoop.* options
+        HdfsEndpoint archive = context.getEndpoints().stream()
+                .filter(endpoint -> endpoint instanceof HdfsEndpoint hdfs
+                        && directory.equals(hdfs.getConfiguration().getPath()))
+                .map(HdfsEndpoint.class::cast).findFirst().orElse(null);
+        if (archive == null) {
+            return Result.ok("hdfs", "no route writes to " + directory + " (dataflux.archive.dir): nothing to check");
         }
-        Configuration conf = new Configuration();
-        conf.setBoolean("fs.automatic.close", false);
-        conf.setInt("ipc.client.connect.max.retries", 0);
-        conf.setInt("ipc.client.connect.max.retries.on.timeouts", 0);
-        conf.setInt("ipc.client.connect.timeout", TIMEOUT_MILLIS);
-        try (FileSystem fs = FileSystem.newInstance(URI.create(uri), conf)) {
+        String principal = archive.getConfiguration().getKerberosUsername();
+        boolean kerberos = principal != null && !principal.isBlank();
+        try (FileSystem fs = archive.openFileSystem()) {
             Path target = new Path(directory);
             Path existing = target;
             while (!fs.exists(existing)) {
@@ -258,12 +260,22 @@ final class ServerChecks {
             fs.access(existing, FsAction.WRITE);
             return Result.ok("hdfs", uri + ", " + (existing.equals(target) ? directory + " writable"
                     : directory + " created at the first write (" + existing + " is writable)")
-                    + " as " + org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName());
+                    + " as " + (kerberos ? principal + " (Kerberos)"
+                        : org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName()));
         } catch (AccessControlException e) {
-            return Result.fail("hdfs", uri + ": no permission to write " + directory + ": " + e.getMessage().lines().findFirst().orElse(""));
+            return Result.fail("hdfs", uri + ": " + (kerberos ? principal + " has " : "") + "no permission to write "
+                    + directory + ": " + e.getMessage().lines().findFirst().orElse(""));
         } catch (FileNotFoundException e) {
             return Result.fail("hdfs", uri + ": " + e.getMessage());
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            if (kerberos && String.valueOf(e.getMessage()).startsWith("HDFS Kerberos login of")) {
+                return Result.fail("hdfs", e.getMessage() + " (dataflux.hdfs.kerberos-principal, dataflux.hdfs.kerberos-keytab)");
+            }
+            if (kerberos) {
+                return Result.fail("hdfs", "HDFS at " + uri + " (dataflux.hdfs.uri) did not accept " + principal
+                        + " (Kerberos): " + HdfsKerberos.explain(principal,
+                            archive.getConfiguration().getKerberosKeytabLocation(), e));
+            }
             return Result.fail("hdfs", "no HDFS name node answers at " + uri + " (dataflux.hdfs.uri): " + rootMessage(e));
         }
     }

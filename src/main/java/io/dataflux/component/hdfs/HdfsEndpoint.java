@@ -56,6 +56,15 @@ public class HdfsEndpoint extends ScheduledPollEndpoint {
         return (HdfsComponent) super.getComponent();
     }
 
+    /**
+     * A file system of the endpoint's own, opened as its producer opens one (server, HA name nodes, Kerberos login,
+     * hadoop.* options): what {@code check} probes, so that it tries exactly what the archive will use. The caller
+     * closes it.
+     */
+    public org.apache.hadoop.fs.FileSystem openFileSystem() throws java.io.IOException {
+        return HdfsFileSystems.open(configuration);
+    }
+
     public HdfsConfiguration getConfiguration() {
         return configuration;
     }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# JMH micro-benchmark of PostDeriver.derive (bench/jmh/PostDeriverBenchmark.java), outside the Maven build: compiles it
-# with JMH's annotation processor against target/classes and runs it in a forked JVM.
+# JMH micro-benchmarks (bench/jmh/*.java), outside the Maven build: compiles them with JMH's annotation processor
+# against target/classes and runs one in a forked JVM: PostDeriverBenchmark (PostDeriver.derive, the default) or the one
+# JMH_BENCH names (PostJsonBenchmark: a post's JSON for every sink, serialized separately or once).
 #
-#   bench/jmh.sh [JMH options]     default: -f 1 -wi 3 -w 2s -i 5 -r 2s (about 20 s), wall-clock time per post
+#   bench/jmh.sh [JMH options]     default: -f 1 -wi 3 -w 2s -i 5 -r 2s (about 20 s per method), wall-clock time per post
 #   bench/jmh.sh --cpu [rounds]    the thread's CPU time per post instead (steadier on a machine shared with other work)
+#   JMH_BENCH=PostJsonBenchmark bench/jmh.sh --cpu
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q compile dependency:build-classpath -Dmdep.outputFile=target/jmh-classpath.txt
@@ -17,11 +19,12 @@ out=target/jmh-classes
 rm -rf "$out" && mkdir -p "$out"
 javac -d "$out" -cp "$classpath" \
   -processorpath "$m2/org/openjdk/jmh/jmh-generator-annprocess/1.37/jmh-generator-annprocess-1.37.jar:$jmh" \
-  bench/jmh/PostDeriverBenchmark.java
+  bench/jmh/*.java
+bench="${JMH_BENCH:-PostDeriverBenchmark}"
 if [ "${1:-}" = "--cpu" ]; then
   shift
-  exec java -cp "$out:$classpath" io.dataflux.bench.jmh.PostDeriverBenchmark "$@"
+  exec java -cp "$out:$classpath" "io.dataflux.bench.jmh.$bench" "$@"
 fi
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
-exec java -cp "$out:$classpath" org.openjdk.jmh.Main PostDeriverBenchmark "${args[@]}"
+exec java -cp "$out:$classpath" org.openjdk.jmh.Main "$bench" "${args[@]}"

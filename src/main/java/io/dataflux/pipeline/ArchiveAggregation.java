@@ -2,14 +2,14 @@ package io.dataflux.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.dataflux.component.redis.RedisEntry;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 /**
- * Gathers posts for one HDFS write: the body becomes the list of posts (written as JSON lines), their Redis entries
+ * Gathers posts for one HDFS write: the body becomes the list of the posts' JSON (UTF-8 bytes, serialized once for
+ * every sink, which the hdfs component writes as they are, one line each), their Redis entries
  * are kept beside it, and the running byte count (of the records as read) lets the route complete the
  * aggregate by size as well as by count and time.
  */
@@ -26,13 +26,13 @@ public final class ArchiveAggregation implements AggregationStrategy {
         Exchange result = aggregate;
         if (result == null) {
             result = next;
-            result.getIn().setBody(new ArrayList<Map<String, Object>>());
+            result.getIn().setBody(new ArrayList<byte[]>());
             result.setProperty(ENTRIES, new ArrayList<RedisEntry>());
             result.setProperty(BYTES, 0L);
         }
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> posts = result.getIn().getBody(List.class);
-        posts.add(post.post());
+        List<byte[]> lines = result.getIn().getBody(List.class);
+        lines.add(post.json().bytes());
         if (post.source().entry() != null) {
             @SuppressWarnings("unchecked")
             List<RedisEntry> entries = result.getProperty(ENTRIES, List.class);

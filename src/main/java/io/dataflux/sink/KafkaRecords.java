@@ -3,8 +3,6 @@ package io.dataflux.sink;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.enrich.PostFields;
 import io.dataflux.pipeline.EnrichedBatch;
 import io.dataflux.pipeline.EnrichedPost;
@@ -17,7 +15,7 @@ import org.apache.camel.support.DefaultMessage;
 
 /**
  * Turns a batch into the list of messages camel-kafka sends in one go (each its own record): the value is the
- * enriched post as JSON, the key its id (so all versions of a post land in one partition, in order), and headers
+ * enriched post as UTF-8 JSON, the bytes serialized once for every sink (sent with the ByteArraySerializer), the key its id (so all versions of a post land in one partition, in order), and headers
  * carry the Redis source id and the content hash for consumers that deduplicate.
  */
 public final class KafkaRecords implements Processor {
@@ -25,15 +23,13 @@ public final class KafkaRecords implements Processor {
     public static final String SOURCE_ID_HEADER = "dataflux-source-id";
     public static final String CONTENT_HASH_HEADER = "dataflux-content-hash";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
-    public void process(Exchange exchange) throws InvalidPayloadException, JsonProcessingException {
+    public void process(Exchange exchange) throws InvalidPayloadException {
         EnrichedBatch batch = exchange.getIn().getMandatoryBody(EnrichedBatch.class);
         List<Message> records = new ArrayList<>(batch.posts().size());
         for (EnrichedPost post : batch.posts()) {
             Message record = new DefaultMessage(exchange);
-            record.setBody(JSON.writeValueAsString(post.post()));
+            record.setBody(post.json().bytes());
             record.setHeader(KafkaConstants.KEY, post.post().get(PostFields.ID));
             record.setHeader(SOURCE_ID_HEADER, post.sourceId());
             record.setHeader(CONTENT_HASH_HEADER, post.post().get(PostFields.CONTENT_HASH));

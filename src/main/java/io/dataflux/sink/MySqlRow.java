@@ -13,6 +13,6 @@ public final class MySqlRow implements Processor {
     public void process(Exchange exchange) throws InvalidPayloadException {
         EnrichedPost post = exchange.getIn().getMandatoryBody(EnrichedPost.class);
         exchange.setProperty(RecordUnpacker.RECORD, post.source());
-        exchange.getIn().setBody(PostRows.toRow(post.post(), post.sourceId(), post.source().payload()));
+        exchange.getIn().setBody(PostRows.toRow(post));
     }
 }

@@ -37,7 +37,7 @@ public final class MySqlRows implements Processor {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Version> versions = new ArrayList<>();
         for (EnrichedPost post : batch.posts()) {
-            Map<String, Object> row = PostRows.toRow(post.post(), post.sourceId(), post.source().payload());
+            Map<String, Object> row = PostRows.toRow(post);
             versions.add(new Version(post, row));
         }
         versions.sort(Comparator.comparing((Version version) -> (String) version.row().get(PostFields.ID))
@@ -69,7 +69,7 @@ public final class MySqlRows implements Processor {
     static List<EnrichedPost> mergeByKey(List<EnrichedPost> posts) {
         List<Version> versions = new ArrayList<>();
         for (EnrichedPost post : posts) {
-            versions.add(new Version(post, PostRows.toRow(post.post(), post.sourceId(), post.source().payload())));
+            versions.add(new Version(post, PostRows.toRow(post)));
         }
         versions.sort(Comparator.comparing((Version version) -> (String) version.row().get(PostFields.ID))
                 .thenComparing(version -> (String) version.row().get("version_key")));

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.testing.DataFluxCamelTest;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
@@ -96,6 +98,14 @@ class SinksRouteTest extends DataFluxCamelTest {
         return records;
     }
 
+    private static String writeValueAsString(Map<String, Object> post) {
+        try {
+            return new ObjectMapper().writeValueAsString(post);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String header(ConsumerRecord<String, String> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
@@ -104,18 +114,25 @@ class SinksRouteTest extends DataFluxCamelTest {
     @Test
     void aBatchReachesMySqlOnceByKeyAndKafkaKeyedByPostId() {
         EnrichedBatch batch = template.requestBody("direct:enrich", List.of(
-                record("1-0", "a", "first"), record("2-0", "b", "second"), record("3-0", "a", "first, edited")),
+                record("1-0", "a", "first"), record("2-0", "b", "second"), record("3-0", "a", "first, edited \uD83D\uDE80 caf\u00e9")),
                 EnrichedBatch.class);
 
         template.sendBody("direct:sinks", batch);
 
         List<Map<String, Object>> rows = query("direct:posts-of-run");
-        assertThat(rows).extracting(row -> row.get("title")).containsExactly("first, edited", "second");
+        assertThat(rows).extracting(row -> row.get("title"))
+                .containsExactly("first, edited \uD83D\uDE80 caf\u00e9", "second");
         assertThat(rows.get(0)).containsEntry("source_id", run + "-3-0").containsEntry("body", "text of a #tag");
 
         List<ConsumerRecord<String, String>> records = consumeAll(3);
         assertThat(records).extracting(ConsumerRecord::key).containsExactly(run + "-a", run + "-b", run + "-a");
-        assertThat(records.get(2).value()).contains("\"title\":\"first, edited\"").contains("\"hashtags\":[\"tag\"]");
+        assertThat(records.get(2).value()).contains("\"title\":\"first, edited \uD83D\uDE80 caf\u00e9\"")
+                .contains("\"hashtags\":[\"tag\"]");
+        // the post's JSON, serialized once for every sink, is what Jackson's text of the post was, byte for byte
+        for (int i = 0; i < 3; i++) {
+            assertThat(records.get(i).value().getBytes(StandardCharsets.UTF_8)).isEqualTo(
+                    writeValueAsString(batch.posts().get(i).post()).getBytes(StandardCharsets.UTF_8));
+        }
         assertThat(header(records.get(1), "dataflux-source-id")).isEqualTo(run + "-2-0");
         assertThat(header(records.get(1), "dataflux-content-hash")).hasSize(64);
     }

@@ -16,8 +16,9 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.WrappedFile;
 
 /**
- * Turns a message body into records and records into bytes: a String or byte[] is written as it is, a Map, JSON node
- * or other object as one line of JSON; in the LINES format the delimiter follows each record (unless the record
+ * Turns a message body into records and records into bytes: a String or byte[] is written as it is (a byte[] is an
+ * already encoded record, e.g. a JSON line the pipeline serialized once for every sink), a Map, JSON node or other
+ * object as one line of JSON; in the LINES format the delimiter follows each record (unless the record
  * already ends with it).
  */
 final class RecordEncoder {

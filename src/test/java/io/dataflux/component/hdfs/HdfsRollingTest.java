@@ -113,18 +113,20 @@ class HdfsRollingTest extends HdfsTestSupport {
 
     @Test
     void writesEachKindOfRecordAsOneLine() throws Exception {
-        String uri = hdfs("", "rollCount=5&rollAge=0&instanceId=kinds");
+        String uri = hdfs("", "rollCount=6&rollAge=0&instanceId=kinds");
         ObjectMapper mapper = new ObjectMapper();
 
         template.requestBody(uri, List.of(
                 "plain text",
                 "already delimited\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "{\"id\":\"b-1\",\"text\":\"encoded \uD83D\uDE80\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 Map.of("id", "m-1"),
                 mapper.readTree("{\"id\":\"j-1\",\"tags\":[\"a\",\"b\"]}"),
                 new Post("p-9", "naïve café 東京")));
 
         String content = read(filesUnder(base).get(0));
-        assertThat(content.split("\n", -1)).containsExactly("plain text", "already delimited", "{\"id\":\"m-1\"}",
+        assertThat(content.split("\n", -1)).containsExactly("plain text", "already delimited",
+                "{\"id\":\"b-1\",\"text\":\"encoded \uD83D\uDE80\"}", "{\"id\":\"m-1\"}",
                 "{\"id\":\"j-1\",\"tags\":[\"a\",\"b\"]}", "{\"id\":\"p-9\",\"text\":\"naïve café 東京\"}", "");
     }
 

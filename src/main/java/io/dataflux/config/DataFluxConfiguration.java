@@ -16,6 +16,7 @@ public class DataFluxConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         SchemaMigration migration = new SchemaMigration(context);
         context.addService(migration, true, true);
+        context.addLifecycleStrategy(migration.ingestHold());
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             SchemaMigrationHealthCheck check = new SchemaMigrationHealthCheck(migration);

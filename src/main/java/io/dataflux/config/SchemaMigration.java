@@ -1,5 +1,6 @@
 package io.dataflux.config;
 
+import java.util.Collection;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -7,6 +8,8 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.spi.LifecycleStrategy;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -35,6 +38,9 @@ public final class SchemaMigration extends ServiceSupport {
     private ScheduledExecutorService retries;
     private long delay;
     private long maxDelay;
+    /** The ingest route was built while the schema was not migrated, and kept from starting (guarded by this). */
+    private boolean ingestHeld;
+    /** ... and would have started but for that (guarded by this). */
     private boolean startIngestWhenMigrated;
     /** Why the schema is not migrated yet (names no host, URL or secret), or null once it is, or when migration is off. */
     private volatile String problem;
@@ -53,20 +59,34 @@ public final class SchemaMigration extends ServiceSupport {
         if (migrate()) {
             return;
         }
-        // routes are built before services start and started after them: holding the ingest route's auto-startup here
-        // keeps its consumer from ever starting on an old schema
-        Route ingest = context.getRoute(INGEST_ROUTE);
-        if (ingest != null) {
-            startIngestWhenMigrated = context.isAutoStartup() && Boolean.TRUE.equals(ingest.isAutoStartup());
-            ingest.setAutoStartup(false);
-        } else {
-            LOG.warn("no route '{}' to hold until the MySQL schema is migrated", INGEST_ROUTE);
-        }
         delay = Long.parseLong(context.resolvePropertyPlaceholders("{{dataflux.mysql.migrate-retry-delay}}"));
         maxDelay = Math.max(delay, Long.parseLong(context.resolvePropertyPlaceholders(
                 "{{dataflux.mysql.migrate-retry-max-delay}}")));
         retries = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "SchemaMigration");
         scheduleRetry();
+    }
+
+    /**
+     * Holds the ingest route when it is added (at start-up, or reloaded) while the schema is not migrated: Camel adds a
+     * route, telling its lifecycle strategies, before it starts the route's consumer if the route auto-starts.
+     */
+    public LifecycleStrategy ingestHold() {
+        return new LifecycleStrategySupport() {
+            @Override
+            public void onRoutesAdd(Collection<Route> routes) {
+                routes.stream().filter(route -> INGEST_ROUTE.equals(route.getRouteId())).forEach(SchemaMigration.this::hold);
+            }
+        };
+    }
+
+    private synchronized void hold(Route ingest) {
+        if (problem == null) {
+            return;
+        }
+        startIngestWhenMigrated = context.isAutoStartup() && !Boolean.FALSE.equals(ingest.isAutoStartup());
+        ingestHeld = true;
+        ingest.setAutoStartup(false);
+        LOG.info("the '{}' route is held until the MySQL schema is migrated", INGEST_ROUTE);
     }
 
     @Override
@@ -101,8 +121,12 @@ public final class SchemaMigration extends ServiceSupport {
         } catch (RuntimeException e) {
             problem = "MySQL schema not migrated: MySQL " + MySqlConnections.refusal(e);
             // the cause's message (Access denied for user ...) names no secret; the stack trace is only for DEBUG
-            LOG.warn("{}; retrying in the background, the ingest route starts once it succeeds ({})", problem,
-                    e.getMessage());
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            LOG.warn("{}; retrying in the background, the ingest route starts once it succeeds ({}: {})", problem,
+                    root.getClass().getSimpleName(), root.getMessage());
             LOG.debug("MySQL schema migration failed", e);
             return false;
         }
@@ -117,13 +141,19 @@ public final class SchemaMigration extends ServiceSupport {
         if (!isRunAllowed()) {
             return;
         }
-        if (!migrate()) {
-            delay = Math.min(delay * 2, maxDelay);
-            scheduleRetry();
-            return;
+        boolean startIngest;
+        synchronized (this) {
+            if (!migrate()) {
+                delay = Math.min(delay * 2, maxDelay);
+                scheduleRetry();
+                return;
+            }
+            startIngest = ingestHeld && startIngestWhenMigrated;
+            ingestHeld = false;
         }
-        if (!startIngestWhenMigrated) {
-            LOG.info("the '{}' route stays stopped (dataflux.ingest.auto-startup=false)", INGEST_ROUTE);
+        if (!startIngest) {
+            LOG.info("the MySQL schema is migrated; the '{}' route stays stopped (dataflux.ingest.auto-startup=false)",
+                    INGEST_ROUTE);
             return;
         }
         try {

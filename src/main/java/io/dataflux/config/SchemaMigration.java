@@ -104,7 +104,8 @@ public final class SchemaMigration extends ServiceSupport {
             return null;
         }
         long wait = Math.max(0, nextAttempt - System.currentTimeMillis());
-        return now + "; the ingest route waits for it, next attempt in " + TimeUnit.MILLISECONDS.toSeconds(wait + 999) + " s";
+        return now + "; the ingest route waits for it, next attempt in " + TimeUnit.MILLISECONDS.toSeconds(wait + 999)
+                + " s";
     }
 
     private boolean migrate() {

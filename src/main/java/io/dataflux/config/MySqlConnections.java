@@ -40,4 +40,29 @@ public final class MySqlConnections {
         DriverManager.setLoginTimeout(Math.max(1, timeoutMillis / 1000));
         return DriverManager.getConnection(pool.getJdbcUrl(), properties);
     }
+
+    /**
+     * Why MySQL failed, in words that name no host, no URL and no secret (for readiness at the default exposure): the
+     * first SQL or TLS failure in the chain, e.g. "refused the credentials (dataflux.mysql.username/password)".
+     */
+    public static String refusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return "refused the TLS handshake (dataflux.mysql.ssl-mode, dataflux.mysql.tls.*)";
+            }
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException e) {
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
+                return switch (e.getErrorCode()) {
+                    case 1045 -> "refused the credentials (dataflux.mysql.username/password)";
+                    case 1044, 1049 -> "has no such database, or the user may not use it (dataflux.mysql.url)";
+                    case 1142, 1227 -> "refused a grant the user needs (error " + e.getErrorCode() + ")";
+                    default -> state.startsWith("08") ? "is unreachable (" + e.getClass().getSimpleName() + ")"
+                            : "failed: SQL state " + state + ", error " + e.getErrorCode();
+                };
+            }
+        }
+        return "failed (" + (failure == null ? "unknown" : failure.getClass().getSimpleName()) + ")";
+    }
 }

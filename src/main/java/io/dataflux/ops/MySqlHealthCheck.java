@@ -54,26 +54,10 @@ public final class MySqlHealthCheck extends AbstractHealthCheck {
                 builder.down().message(server + " does not answer");
             }
         } catch (SQLException e) {
-            builder.down().message(server + " " + reason(e));
+            builder.down().message(server + " " + MySqlConnections.refusal(e));
             if (internals) {
                 builder.error(e);
             }
         }
-    }
-
-    /** The cause in words that name no host and no secret. */
-    private static String reason(SQLException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof javax.net.ssl.SSLException) {
-                return "refused the TLS handshake (dataflux.mysql.ssl-mode, dataflux.mysql.tls.*)";
-            }
-        }
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return switch (e.getErrorCode()) {
-            case 1045 -> "refused the credentials (dataflux.mysql.username/password)";
-            case 1044, 1049 -> "has no such database, or the user may not use it (dataflux.mysql.url)";
-            default -> state.startsWith("08") ? "is unreachable (" + e.getClass().getSimpleName() + ")"
-                    : "failed: SQL state " + state + ", error " + e.getErrorCode();
-        };
     }
 }

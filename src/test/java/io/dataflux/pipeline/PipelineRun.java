@@ -61,6 +61,11 @@ final class PipelineRun {
         return id;
     }
 
+    /** The run's own database (on the shared MariaDB unless {@link #onMySql} moved it). */
+    String database() {
+        return database(id);
+    }
+
     List<GeneratedRecord> records() {
         return records;
     }

@@ -149,6 +149,38 @@ public final class MariaDbTestServer implements TestServer {
         }
     }
 
+    /**
+     * From now on {@code user} (created when new, with every privilege on {@code database}) logs in with
+     * {@code password} only, and its open sessions are ended: what a DBA rotating a password does, so that a client
+     * still holding the old one is refused on its next connection.
+     */
+    public void setUserPassword(String user, String database, String password) throws SQLException {
+        if (!user.matches("\\w+") || !database.matches("\\w+") || !password.matches("[\\w-]+")) {
+            throw new IllegalArgumentException("not a plain user, database or password name");
+        }
+        String account = "'" + user + "'@'%'";
+        try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), "root", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY '" + password + "'");
+            statement.execute("ALTER USER " + account + " IDENTIFIED BY '" + password + "'");
+            statement.execute("GRANT ALL PRIVILEGES ON " + database + ".* TO " + account);
+            List<Long> sessions = new ArrayList<>();
+            try (java.sql.ResultSet rows = statement.executeQuery(
+                    "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + user + "'")) {
+                while (rows.next()) {
+                    sessions.add(rows.getLong(1));
+                }
+            }
+            for (long session : sessions) {
+                try {
+                    statement.execute("KILL CONNECTION " + session);
+                } catch (SQLException alreadyGone) {
+                    // the session ended by itself meanwhile
+                }
+            }
+        }
+    }
+
     /** The application's user ({@value #USERNAME}; root when the harness runs password-less). */
     public String username() {
         return secured ? USERNAME : "root";

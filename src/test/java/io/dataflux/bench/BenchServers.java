@@ -101,6 +101,22 @@ final class BenchServers implements AutoCloseable {
         return kafka.getProperty("dataflux.kafka.brokers");
     }
 
+    /**
+     * What a Kafka client needs to reach the listener DataFlux uses: the bootstrap servers and, on a secured listener,
+     * the same SASL settings, so that the ceiling and the naive loop pay for what DataFlux pays for.
+     */
+    java.util.Properties kafkaClient() {
+        java.util.Properties client = new java.util.Properties();
+        client.put("bootstrap.servers", kafkaBootstrap());
+        String protocol = kafka.getProperty("dataflux.kafka.security-protocol");
+        if (protocol != null && !protocol.isBlank()) {
+            client.put("security.protocol", protocol);
+            client.put("sasl.mechanism", kafka.getProperty("dataflux.kafka.sasl-mechanism"));
+            client.put("sasl.jaas.config", kafka.getProperty("dataflux.kafka.sasl-jaas-config"));
+        }
+        return client;
+    }
+
     String hdfsUri() {
         return hdfs.getProperty("dataflux.hdfs.uri");
     }

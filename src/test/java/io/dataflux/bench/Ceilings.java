@@ -232,7 +232,7 @@ final class Ceilings {
             message.headers().add("dataflux-content-hash", post.contentHash().getBytes(StandardCharsets.UTF_8));
             messages.add(message);
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(servers.kafkaBootstrap(), 5),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(servers.kafkaClient(), 5),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(topic); // the topic exists (auto-created) before the clock starts
             Bench.Interval clock = Bench.Interval.start(pids);
@@ -254,9 +254,9 @@ final class Ceilings {
         }
     }
 
-    static Properties producerConfig(String bootstrap, int lingerMs) {
+    static Properties producerConfig(Properties client, int lingerMs) {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.putAll(client);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

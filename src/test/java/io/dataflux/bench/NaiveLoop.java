@@ -61,7 +61,7 @@ final class NaiveLoop {
              Connection mysql = DriverManager.getConnection(jdbc, TestServers.mariaDb().username(),
                      TestServers.mariaDb().password());
              PreparedStatement insert = mysql.prepareStatement(upsert.sql());
-             KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(Ceilings.producerConfig(servers.kafkaBootstrap(), 0),
+             KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(Ceilings.producerConfig(servers.kafkaClient(), 0),
                      new StringSerializer(), new ByteArraySerializer());
              FileSystem hdfs = FileSystem.newInstance(URI.create(servers.hdfsUri()), Ceilings.hdfsClient())) {
             redis.xgroupCreate(stream, "naive", new StreamEntryID(0, 0), false);

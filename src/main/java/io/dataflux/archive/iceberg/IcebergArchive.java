@@ -1,0 +1,134 @@
+package io.dataflux.archive.iceberg;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.dataflux.archive.PostRecords;
+import io.dataflux.component.redis.RedisEntry;
+import io.dataflux.pipeline.ArchiveAggregation;
+import io.dataflux.pipeline.DeadLetterPayload;
+import io.dataflux.pipeline.EnrichedPost;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The archive-write route's table step: commits the aggregate in the body to the Iceberg table, exactly once
+ * ({@link TableAppender}), before the route acknowledges its entries. Does nothing unless
+ * {@code dataflux.iceberg.enabled}. The body is the aggregate's posts: enriched posts, or their JSON lines (byte[]),
+ * whose records then have no version key and are identified by the SHA-256 of their JSON.
+ * <p>
+ * The table is opened on the first aggregate (and again after a failure to open it): HDFS being down at start-up is
+ * an outage to wait out, like any other write.
+ */
+public final class IcebergArchive extends ServiceSupport implements Processor, CamelContextAware {
+
+    /** When the aggregate was first attempted: its records' ingested_at, the same on every retry. */
+    public static final String INGESTED_AT = "dataflux.iceberg.ingestedAt";
+
+    private CamelContext camelContext;
+    private IcebergSettings settings;
+    private HadoopCatalog catalog;
+    private TableAppender appender;
+    private Table table;
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        if (!settings().enabled()) {
+            return;
+        }
+        List<?> posts = exchange.getIn().getBody(List.class);
+        if (posts == null || posts.isEmpty()) {
+            return;
+        }
+        Instant ingestedAt = exchange.getProperty(INGESTED_AT, Instant.class);
+        if (ingestedAt == null) {
+            ingestedAt = Instant.now();
+            exchange.setProperty(INGESTED_AT, ingestedAt);
+        }
+        TableAppender tableAppender = appender();
+        Types.StructType struct = table.schema().asStruct();
+        List<TableAppender.ArchivedRecord> records = new ArrayList<>(posts.size());
+        for (Object post : posts) {
+            records.add(archived(post, ingestedAt, struct));
+        }
+        tableAppender.append(records, redelivered(exchange));
+    }
+
+    private static TableAppender.ArchivedRecord archived(Object post, Instant ingestedAt, Types.StructType struct) {
+        if (post instanceof EnrichedPost enriched) {
+            GenericRecord avro = PostRecords.of(enriched, ingestedAt);
+            return new TableAppender.ArchivedRecord(IcebergRecords.of(avro, struct),
+                    avro.get(PostTable.VERSION_KEY).toString());
+        }
+        if (post instanceof byte[] json) {
+            return new TableAppender.ArchivedRecord(IcebergRecords.of(PostRecords.ofJson(json, ingestedAt), struct),
+                    DeadLetterPayload.sha256(json));
+        }
+        throw new IllegalArgumentException("the archive's table step takes enriched posts or their JSON, not "
+                + (post == null ? "null" : post.getClass().getName()));
+    }
+
+    /** True when an entry of the aggregate was delivered before: its records may be in the table already. */
+    private static boolean redelivered(Exchange exchange) {
+        List<?> entries = exchange.getProperty(ArchiveAggregation.ENTRIES, List.class);
+        if (entries != null) {
+            for (Object entry : entries) {
+                if (entry instanceof RedisEntry redisEntry && redisEntry.getDeliveryCount() > 1) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private synchronized TableAppender appender() {
+        if (appender == null) {
+            catalog = PostTable.catalog(settings.warehouse());
+            table = PostTable.open(catalog, settings);
+            appender = new TableAppender(table, settings.snapshotRetention());
+        }
+        return appender;
+    }
+
+    /** The table (opened if need be), for the maintenance job. */
+    synchronized Table table() {
+        appender();
+        return table;
+    }
+
+    synchronized IcebergSettings settings() {
+        if (settings == null) {
+            settings = IcebergSettings.of(camelContext);
+        }
+        return settings;
+    }
+
+    @Override
+    protected synchronized void doStop() throws IOException {
+        if (catalog != null) {
+            catalog.close();
+            catalog = null;
+            appender = null;
+            table = null;
+        }
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

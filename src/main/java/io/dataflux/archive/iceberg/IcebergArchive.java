@@ -63,7 +63,7 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
         tableAppender.append(records, redelivered(exchange));
     }
 
-    private static TableAppender.ArchivedRecord archived(Object post, Instant ingestedAt, Types.StructType struct) {
+    static TableAppender.ArchivedRecord archived(Object post, Instant ingestedAt, Types.StructType struct) {
         if (post instanceof EnrichedPost enriched) {
             GenericRecord avro = PostRecords.of(enriched, ingestedAt);
             return new TableAppender.ArchivedRecord(IcebergRecords.of(avro, struct),

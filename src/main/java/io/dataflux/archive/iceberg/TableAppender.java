@@ -180,7 +180,7 @@ public final class TableAppender {
     }
 
     /** One Parquet data file per day partition, named after the aggregate. */
-    private List<DataFile> write(List<ArchivedRecord> records, String aggregateId) {
+    List<DataFile> write(List<ArchivedRecord> records, String aggregateId) {
         InternalRecordWrapper wrapper = new InternalRecordWrapper(table.schema().asStruct());
         PartitionKey key = new PartitionKey(table.spec(), table.schema());
         Map<PartitionKey, List<Record>> partitions = new LinkedHashMap<>();

@@ -19,6 +19,15 @@ public final class ArchiveAggregation implements AggregationStrategy {
     public static final String BYTES = "dataflux.archive.bytes";
     /** True once the last post of a batch is in: the aggregate completes then, its entries never wait for a timeout. */
     public static final String BATCH_END = "dataflux.archive.batchEnd";
+    /** The aggregate's enriched posts, kept only with {@link #setKeepPosts}: the Iceberg table needs their version keys. */
+    public static final String POSTS = "dataflux.archive.posts";
+
+    private boolean keepPosts;
+
+    /** Also keep the enriched posts (exchange property {@link #POSTS}), not only their JSON lines. */
+    public void setKeepPosts(boolean keepPosts) {
+        this.keepPosts = keepPosts;
+    }
 
     @Override
     public Exchange aggregate(Exchange aggregate, Exchange next) {
@@ -33,6 +42,15 @@ public final class ArchiveAggregation implements AggregationStrategy {
         @SuppressWarnings("unchecked")
         List<byte[]> lines = result.getIn().getBody(List.class);
         lines.add(post.json().bytes());
+        if (keepPosts) {
+            @SuppressWarnings("unchecked")
+            List<EnrichedPost> posts = result.getProperty(POSTS, List.class);
+            if (posts == null) {
+                posts = new ArrayList<>();
+                result.setProperty(POSTS, posts);
+            }
+            posts.add(post);
+        }
         if (post.source().entry() != null) {
             @SuppressWarnings("unchecked")
             List<RedisEntry> entries = result.getProperty(ENTRIES, List.class);

@@ -17,14 +17,16 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.types.Types;
 
 /**
  * The archive-write route's table step: commits the aggregate in the body to the Iceberg table, exactly once
  * ({@link TableAppender}), before the route acknowledges its entries. Does nothing unless
- * {@code dataflux.iceberg.enabled}. The body is the aggregate's posts: enriched posts, or their JSON lines (byte[]),
- * whose records then have no version key and are identified by the SHA-256 of their JSON.
+ * {@code dataflux.iceberg.enabled}. The aggregate's posts are its enriched posts (the exchange property
+ * {@link ArchiveAggregation#POSTS}, or the body), or else its JSON lines (the body, byte[] each), whose records then
+ * have no version key and are identified by the SHA-256 of their JSON.
  * <p>
  * The table is opened on the first aggregate (and again after a failure to open it): HDFS being down at start-up is
  * an outage to wait out, like any other write.
@@ -45,7 +47,10 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
         if (!settings().enabled()) {
             return;
         }
-        List<?> posts = exchange.getIn().getBody(List.class);
+        List<?> posts = exchange.getProperty(ArchiveAggregation.POSTS, List.class);
+        if (posts == null) {
+            posts = exchange.getIn().getBody(List.class);
+        }
         if (posts == null || posts.isEmpty()) {
             return;
         }
@@ -99,10 +104,10 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
         return appender;
     }
 
-    /** The table (opened if need be), for the maintenance job. */
-    synchronized Table table() {
+    /** The table loaded anew (created if need be): the maintenance job's own, apart from the appender's. */
+    synchronized Table loadTable() {
         appender();
-        return table;
+        return catalog.loadTable(TableIdentifier.parse(settings.table()));
     }
 
     synchronized IcebergSettings settings() {

@@ -29,7 +29,7 @@ public class IcebergConfiguration implements CamelConfiguration {
                     .routeId("iceberg-maintenance")
                     .routeDescription("Expires old snapshots of the archive's Iceberg table and deletes data files no "
                             + "snapshot references (written, never committed), on the leader only")
-                    .process(exchange -> new TableMaintenance(archive.table(), archive.settings()).run())
+                    .process(exchange -> new TableMaintenance(archive.loadTable(), archive.settings()).run())
                     .id("iceberg-maintenance-run"));
         }
     }

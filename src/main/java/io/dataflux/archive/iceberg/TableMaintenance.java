@@ -39,7 +39,8 @@ public final class TableMaintenance {
         this(table, settings, Clock.systemUTC());
     }
 
-    TableMaintenance(Table table, IcebergSettings settings, Clock clock) {
+    /** With the clock that says how old files are (a test moves it past the orphan age). */
+    public TableMaintenance(Table table, IcebergSettings settings, Clock clock) {
         this.table = table;
         this.settings = settings;
         this.clock = clock;

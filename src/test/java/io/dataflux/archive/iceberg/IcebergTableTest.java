@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +43,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +100,23 @@ class IcebergTableTest {
         assertThat(freshTable().currentSnapshot().summary())
                 .containsEntry(TableAppender.AGGREGATE_ID, TableAppender.aggregateId(second))
                 .containsEntry(TableAppender.AGGREGATE_RECORDS, "3");
+
+        // README's query: one day's partition, by the day of ingestion
+        LocalDate today = LocalDate.ofInstant(TODAY, ZoneOffset.UTC);
+        assertThat(readDay(freshTable(), today)).hasSize(6)
+                .allSatisfy(row -> assertThat(row.getField("created_at")).isInstanceOf(OffsetDateTime.class));
+        assertThat(readDay(freshTable(), today.minusDays(1))).isEmpty();
+    }
+
+    private static List<Record> readDay(Table posts, LocalDate day) throws IOException {
+        List<Record> rows = new ArrayList<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(posts)
+                .where(Expressions.equal(Expressions.day("ingested_at"), day.toString()))
+                .select("id", "title", "body", "created_at", "version_key")
+                .build()) {
+            records.forEach(row -> rows.add(row.copy()));
+        }
+        return rows;
     }
 
     @Test

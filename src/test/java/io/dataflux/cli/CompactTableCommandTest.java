@@ -47,7 +47,7 @@ class CompactTableCommandTest {
             Table table = PostTable.open(catalog, settings);
             TableAppender appender = new TableAppender(table, settings.snapshotRetention());
             for (int i = 0; i < 5; i++) {
-                appender.append(List.of(archived(table, "p-" + i, yesterday)), false);
+                appender.append(List.of(archived(table, "p-" + i, yesterday)), null);
             }
         }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.dataflux.archive.PostRecords;
 import io.dataflux.component.redis.RedisEntry;
@@ -36,6 +38,8 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
     /** When the aggregate was first attempted: its records' ingested_at, the same on every retry. */
     public static final String INGESTED_AT = "dataflux.iceberg.ingestedAt";
 
+    private static final Pattern STREAM_ENTRY_ID = Pattern.compile("(\\d+)-\\d+");
+
     private CamelContext camelContext;
     private IcebergSettings settings;
     private HadoopCatalog catalog;
@@ -65,7 +69,7 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
         for (Object post : posts) {
             records.add(archived(post, ingestedAt, struct));
         }
-        tableAppender.append(records, redelivered(exchange));
+        tableAppender.append(records, redeliveredSince(exchange));
     }
 
     static TableAppender.ArchivedRecord archived(Object post, Instant ingestedAt, Types.StructType struct) {
@@ -82,17 +86,27 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
                 + (post == null ? "null" : post.getClass().getName()));
     }
 
-    /** True when an entry of the aggregate was delivered before: its records may be in the table already. */
-    private static boolean redelivered(Exchange exchange) {
+    /**
+     * Null when no entry of the aggregate was delivered before; else when the earliest redelivered one entered Redis:
+     * a stream entry id starts with that time in milliseconds, a list item does not tell ({@link Instant#EPOCH}).
+     */
+    private static Instant redeliveredSince(Exchange exchange) {
         List<?> entries = exchange.getProperty(ArchiveAggregation.ENTRIES, List.class);
+        Instant since = null;
         if (entries != null) {
             for (Object entry : entries) {
                 if (entry instanceof RedisEntry redisEntry && redisEntry.getDeliveryCount() > 1) {
-                    return true;
+                    Instant added = addedAt(redisEntry.getId());
+                    since = since == null || added.isBefore(since) ? added : since;
                 }
             }
         }
-        return false;
+        return since;
+    }
+
+    private static Instant addedAt(String streamEntryId) {
+        Matcher id = streamEntryId == null ? null : STREAM_ENTRY_ID.matcher(streamEntryId);
+        return id != null && id.matches() ? Instant.ofEpochMilli(Long.parseLong(id.group(1))) : Instant.EPOCH;
     }
 
     private synchronized TableAppender appender() {

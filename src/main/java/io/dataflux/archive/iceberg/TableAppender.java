@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * Before writing, the retained snapshots' summaries are searched for the id: an aggregate committed before (a retry
  * after the commit went through but the acknowledgement did not) is not committed again. An aggregate holding
  * redelivered entries may be grouped differently from the first time (entries are claimed in other batches after a
- * crash): its records whose version key the table already holds, among the rows ingested within the snapshot retention,
- * are left out. A data file written but never committed (a crash in between) is invisible to readers and is deleted by
+ * crash): its records whose version key the table already holds, among the rows ingested since those entries entered
+ * Redis, are left out. A data file written but never committed (a crash in between) is invisible to readers and is deleted by
  * {@link TableMaintenance} once older than the orphan age.
  */
 public final class TableAppender {
@@ -57,6 +57,8 @@ public final class TableAppender {
     public static final String AGGREGATE_RECORDS = "dataflux.aggregate-records";
 
     private static final Logger LOG = LoggerFactory.getLogger(TableAppender.class);
+    /** How far the clocks of Redis's host and DataFlux's may disagree. */
+    private static final Duration CLOCK_MARGIN = Duration.ofMinutes(15);
 
     /**
      * One archived version: its record of the table's schema and its key, what identifies the same version on a
@@ -94,10 +96,11 @@ public final class TableAppender {
      * Appends an aggregate's records unless the table has them already. Returns once the commit is durable; throws if
      * it cannot be made (the caller retries, or gives the entries back to Redis).
      *
-     * @param redelivered true when some of the aggregate's entries were delivered before (they may be committed already,
-     *                    in another grouping)
+     * @param redeliveredSince null when no entry of the aggregate was delivered before; else when the earliest of those
+     *                         that were entered Redis ({@link Instant#EPOCH} if unknown): a commit that holds their
+     *                         records was made after that, which bounds the search for them
      */
-    public synchronized Outcome append(List<ArchivedRecord> records, boolean redelivered) {
+    public synchronized Outcome append(List<ArchivedRecord> records, Instant redeliveredSince) {
         if (records.isEmpty()) {
             return Outcome.EMPTY;
         }
@@ -108,7 +111,8 @@ public final class TableAppender {
                     table.name());
             return Outcome.ALREADY_COMMITTED;
         }
-        List<ArchivedRecord> toWrite = redelivered ? withoutCommittedVersions(records) : records;
+        List<ArchivedRecord> toWrite = redeliveredSince == null ? records
+                : withoutCommittedVersions(records, redeliveredSince);
         if (toWrite.isEmpty()) {
             LOG.info("the {} redelivered records of aggregate {} are all in {} already", records.size(), aggregateId,
                     table.name());
@@ -146,8 +150,12 @@ public final class TableAppender {
         return false;
     }
 
-    /** The records whose version key is not among those the table ingested within the snapshot retention. */
-    private List<ArchivedRecord> withoutCommittedVersions(List<ArchivedRecord> records) {
+    /**
+     * The records whose version key is not among the rows the table ingested since the entries entered Redis (less a
+     * margin for the hosts' clocks), within the snapshot retention: the day partitions and the files' ingested_at
+     * bounds keep the scan to the files of that time.
+     */
+    private List<ArchivedRecord> withoutCommittedVersions(List<ArchivedRecord> records, Instant redeliveredSince) {
         Set<String> versionKeys = new HashSet<>();
         for (ArchivedRecord record : records) {
             Object versionKey = record.record().getField(PostTable.VERSION_KEY);
@@ -158,7 +166,9 @@ public final class TableAppender {
         if (versionKeys.isEmpty() || table.currentSnapshot() == null) {
             return records;
         }
-        long since = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now().minus(snapshotRetention));
+        Instant from = redeliveredSince.minus(CLOCK_MARGIN);
+        Instant retained = Instant.now().minus(snapshotRetention);
+        long since = ChronoUnit.MICROS.between(Instant.EPOCH, from.isAfter(retained) ? from : retained);
         Set<String> committed = new HashSet<>();
         try (CloseableIterable<Record> found = IcebergGenerics.read(table)
                 .where(Expressions.and(Expressions.in(PostTable.VERSION_KEY, versionKeys.toArray()),

@@ -86,8 +86,8 @@ class IcebergTableTest {
         List<TableAppender.ArchivedRecord> second = versions("p-2", 2, TODAY);
         second.addAll(versions("p-1", 1, TODAY));
 
-        assertThat(appender.append(first, false)).isEqualTo(TableAppender.Outcome.COMMITTED);
-        assertThat(appender.append(second, false)).isEqualTo(TableAppender.Outcome.COMMITTED);
+        assertThat(appender.append(first, null)).isEqualTo(TableAppender.Outcome.COMMITTED);
+        assertThat(appender.append(second, null)).isEqualTo(TableAppender.Outcome.COMMITTED);
 
         List<Record> rows = scan(freshTable());
         assertThat(rows).extracting(row -> row.getField("version_key"))
@@ -123,11 +123,11 @@ class IcebergTableTest {
     void anAggregateCommittedBeforeIsNotCommittedAgainInAnyOrder() throws IOException {
         TableAppender appender = new TableAppender(table, settings.snapshotRetention());
         List<TableAppender.ArchivedRecord> aggregate = versions("p-1", 5, TODAY);
-        appender.append(aggregate, false);
+        appender.append(aggregate, null);
 
         List<TableAppender.ArchivedRecord> shuffled = new ArrayList<>(aggregate);
         Collections.reverse(shuffled);
-        assertThat(new TableAppender(freshTable(), settings.snapshotRetention()).append(shuffled, true))
+        assertThat(new TableAppender(freshTable(), settings.snapshotRetention()).append(shuffled, Instant.EPOCH))
                 .isEqualTo(TableAppender.Outcome.ALREADY_COMMITTED);
 
         assertThat(scan(freshTable())).hasSize(5);
@@ -141,13 +141,13 @@ class IcebergTableTest {
         TableAppender crashing = new TableAppender(table, settings.snapshotRetention(), () -> {
             throw new IllegalStateException("killed between the data file's write and the commit");
         });
-        assertThatThrownBy(() -> crashing.append(aggregate, false)).hasMessageContaining("killed");
+        assertThatThrownBy(() -> crashing.append(aggregate, null)).hasMessageContaining("killed");
         assertThat(freshTable().currentSnapshot()).as("readers see nothing").isNull();
         assertThat(dataFiles()).as("the written, uncommitted file").hasSize(1);
 
         // the restarted instance gets the same entries again (redelivered) and commits them
         Table restarted = freshTable();
-        assertThat(new TableAppender(restarted, settings.snapshotRetention()).append(aggregate, true))
+        assertThat(new TableAppender(restarted, settings.snapshotRetention()).append(aggregate, TODAY))
                 .isEqualTo(TableAppender.Outcome.COMMITTED);
         assertThat(scan(freshTable())).extracting(row -> row.getField("version_key"))
                 .containsExactlyInAnyOrderElementsOf(keysOf(aggregate));
@@ -168,14 +168,14 @@ class IcebergTableTest {
         List<TableAppender.ArchivedRecord> c = versions("p-3", 3, TODAY);
         List<TableAppender.ArchivedRecord> committed = new ArrayList<>(a);
         committed.addAll(b);
-        new TableAppender(table, settings.snapshotRetention()).append(committed, false);
+        new TableAppender(table, settings.snapshotRetention()).append(committed, null);
 
         // the instance died before acknowledging; its entries come back in other batches, beside new ones
         List<TableAppender.ArchivedRecord> regrouped = new ArrayList<>(b);
         regrouped.addAll(c);
-        assertThat(new TableAppender(freshTable(), settings.snapshotRetention()).append(regrouped, true))
+        assertThat(new TableAppender(freshTable(), settings.snapshotRetention()).append(regrouped, TODAY))
                 .isEqualTo(TableAppender.Outcome.COMMITTED);
-        assertThat(new TableAppender(freshTable(), settings.snapshotRetention()).append(a, true))
+        assertThat(new TableAppender(freshTable(), settings.snapshotRetention()).append(a, TODAY))
                 .isEqualTo(TableAppender.Outcome.ALREADY_COMMITTED);
 
         assertThat(scan(freshTable())).extracting(row -> row.getField("version_key"))
@@ -204,7 +204,7 @@ class IcebergTableTest {
             done.add(replicas.submit(() -> {
                 start.await();
                 for (List<TableAppender.ArchivedRecord> aggregate : mine) {
-                    appender.append(aggregate, false);
+                    appender.append(aggregate, null);
                 }
                 ownCatalog.close();
                 return null;
@@ -239,7 +239,7 @@ class IcebergTableTest {
             }
         }
         List<TableAppender.ArchivedRecord> today = versions("t-1", 2, TODAY);
-        appender.append(today, false);
+        appender.append(today, null);
         assertThat(filesOf(freshTable())).hasSize(files + 1);
 
         AtomicBoolean compacting = new AtomicBoolean(true);

@@ -31,6 +31,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -266,7 +267,7 @@ public final class ArchiveCompaction {
             throw new IOException("compaction: " + group.get(0).getPath() + " holds no rows to take a schema from");
         }
         try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new ParquetOutput(out, name))
-                .withSchema(schema).withDataModel(new GenericData()).withConf(fs.getConf()).withCompressionCodec(codec)
+                .withSchema(schema).withDataModel(new GenericData()).withConf(writeConf()).withCompressionCodec(codec)
                 .withRowGroupSize(ROW_GROUP_BYTES).withWriteMode(ParquetFileWriter.Mode.CREATE).build()) {
             for (FileStatus file : group) {
                 try (ParquetReader<GenericRecord> reader = reader(file)) {
@@ -279,6 +280,13 @@ public final class ArchiveCompaction {
             }
         }
         return rows;
+    }
+
+    /** The lists as the archive writes them: the three-level LIST group. */
+    private org.apache.hadoop.conf.Configuration writeConf() {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(fs.getConf());
+        conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
+        return conf;
     }
 
     private ParquetReader<GenericRecord> reader(FileStatus file) throws IOException {

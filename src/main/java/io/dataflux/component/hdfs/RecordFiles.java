@@ -18,6 +18,7 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroWriteSupport;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -39,7 +40,9 @@ final class RecordFiles {
     RecordFiles(HdfsConfiguration config, Configuration conf) {
         this.format = config.getFileFormat();
         this.codec = config.getCompressionCodec();
-        this.conf = conf;
+        this.conf = new Configuration(conf);
+        // lists as the three-level LIST group (list/element) that Spark, Trino, Hive and Iceberg read alike
+        this.conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
         this.rowGroupSize = config.getParquetRowGroupSize();
         this.pageSize = config.getParquetPageSize();
     }

@@ -84,6 +84,8 @@ class HdfsFileFormatTest extends HdfsTestSupport {
                                 : codec == HdfsCompressionCodec.ZSTANDARD ? "ZSTD" : codec.name());
                 assertThat(parquet.getFileMetaData().getSchema().getType("created_at").toString())
                         .contains("TIMESTAMP(MICROS,true)");
+                assertThat(parquet.getFileMetaData().getSchema().getType("hashtags").toString())
+                        .as("the three-level list every engine reads").contains("repeated group list").contains("element");
             }
         }
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "dataflux", mixinStandardHelpOptions = true, versionProvider = DataFluxCli.Version.class,
         description = "Redis -> MySQL + Kafka + HDFS on Apache Camel. Without a command: run.",
         subcommands = {RunCommand.class, CheckCommand.class, LoadCommand.class, GenerateCommand.class,
-            DemoCommand.class, CompactTableCommand.class, CommandLine.HelpCommand.class},
+            DemoCommand.class, CompactCommand.class, CompactTableCommand.class, CommandLine.HelpCommand.class},
         usageHelpWidth = 110,
         footerHeading = "%nMost used properties (all of them, with defaults and meaning: application.properties, README.md):%n",
         footer = {

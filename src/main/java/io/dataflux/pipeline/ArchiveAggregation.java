@@ -2,62 +2,105 @@ package io.dataflux.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.dataflux.component.redis.RedisEntry;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.processor.aggregate.DefaultAggregateController;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
- * Gathers posts for one HDFS write: the body becomes the list of the posts' JSON (UTF-8 bytes, serialized once for
- * every sink, which the hdfs component writes as they are, one line each), their Redis entries
- * are kept beside it, and the running byte count (of the records as read) lets the route complete the
- * aggregate by size as well as by count and time.
+ * The archive aggregator's strategy and controller: whole enriched batches are gathered for one HDFS write. The body
+ * becomes the list of the posts' JSON (UTF-8 bytes, serialized once for every sink, which the hdfs component writes as
+ * they are, one line each); their Redis entries, how many posts and how many bytes the aggregate holds, and whether
+ * the writer is idle, go to exchange properties ({@link ExchangeProperties}) for the route's completion predicate
+ * and for the acknowledgement.
+ * <p>
+ * Group commit: while no write is submitted or running, a batch is written at once (it never waits for the
+ * completion timeout); the batches that arrive while one is written are gathered, and written together as soon as
+ * it ends, success or failure: this strategy is the aggregator's controller too, and completes them then.
  */
-public final class ArchiveAggregation implements AggregationStrategy {
+public final class ArchiveAggregation extends DefaultAggregateController implements AggregationStrategy {
 
-    public static final String ENTRIES = "dataflux.archive.entries";
-    public static final String BYTES = "dataflux.archive.bytes";
-    /** True once the last post of a batch is in: the aggregate completes then, its entries never wait for a timeout. */
-    public static final String BATCH_END = "dataflux.archive.batchEnd";
-    /** The aggregate's enriched posts, kept only with {@link #setKeepPosts}: the Iceberg table needs their version keys. */
-    public static final String POSTS = "dataflux.archive.posts";
-
+    /** Aggregates completed and not yet written (or given up). */
+    private final AtomicInteger writesInFlight = new AtomicInteger();
     private boolean keepPosts;
 
-    /** Also keep the enriched posts (exchange property {@link #POSTS}), not only their JSON lines. */
+    /**
+     * Also keep the aggregate's enriched posts ({@link ExchangeProperties#ARCHIVE_POSTS}), not only their JSON lines:
+     * the Iceberg table identifies each version by its version key, which the JSON does not hold.
+     */
     public void setKeepPosts(boolean keepPosts) {
         this.keepPosts = keepPosts;
     }
 
     @Override
     public Exchange aggregate(Exchange aggregate, Exchange next) {
-        EnrichedPost post = next.getIn().getBody(EnrichedPost.class);
+        EnrichedBatch batch = next.getIn().getBody(EnrichedBatch.class);
         Exchange result = aggregate;
         if (result == null) {
             result = next;
             result.getIn().setBody(new ArrayList<byte[]>());
-            result.setProperty(ENTRIES, new ArrayList<RedisEntry>());
-            result.setProperty(BYTES, 0L);
+            result.setProperty(ExchangeProperties.ARCHIVE_ENTRIES, new ArrayList<RedisEntry>());
+            result.setProperty(ExchangeProperties.ARCHIVE_BYTES, 0L);
+            if (keepPosts) {
+                result.setProperty(ExchangeProperties.ARCHIVE_POSTS, new ArrayList<EnrichedPost>());
+            }
         }
         @SuppressWarnings("unchecked")
         List<byte[]> lines = result.getIn().getBody(List.class);
-        lines.add(post.json().bytes());
+        @SuppressWarnings("unchecked")
+        List<RedisEntry> entries = result.getProperty(ExchangeProperties.ARCHIVE_ENTRIES, List.class);
+        long bytes = result.getProperty(ExchangeProperties.ARCHIVE_BYTES, Long.class);
         if (keepPosts) {
             @SuppressWarnings("unchecked")
-            List<EnrichedPost> posts = result.getProperty(POSTS, List.class);
-            if (posts == null) {
-                posts = new ArrayList<>();
-                result.setProperty(POSTS, posts);
+            List<EnrichedPost> posts = result.getProperty(ExchangeProperties.ARCHIVE_POSTS, List.class);
+            posts.addAll(batch.posts());
+        }
+        for (EnrichedPost post : batch.posts()) {
+            byte[] line = post.json().bytes();
+            lines.add(line);
+            bytes += line.length + 1;
+            if (post.source().entry() != null) {
+                entries.add(post.source().entry());
             }
-            posts.add(post);
         }
-        if (post.source().entry() != null) {
-            @SuppressWarnings("unchecked")
-            List<RedisEntry> entries = result.getProperty(ENTRIES, List.class);
-            entries.add(post.source().entry());
-        }
-        result.setProperty(BYTES, result.getProperty(BYTES, Long.class) + post.source().payload().length);
-        result.setProperty(BATCH_END, next.getProperty(Exchange.SPLIT_COMPLETE, false, Boolean.class));
+        result.setProperty(ExchangeProperties.ARCHIVE_RECORDS, lines.size());
+        result.setProperty(ExchangeProperties.ARCHIVE_BYTES, bytes);
+        result.setProperty(ExchangeProperties.ARCHIVE_WRITER_IDLE, writesInFlight.get() == 0);
         return result;
+    }
+
+    /** An aggregate is complete and goes to the writer: the batches that arrive meanwhile wait for its end. */
+    @Override
+    public void onCompletion(Exchange aggregate) {
+        aggregate.removeProperty(ExchangeProperties.ARCHIVE_WRITER_IDLE);
+        writesInFlight.incrementAndGet();
+        aggregate.getExchangeExtension().addOnCompletion(new WriteEnded());
+    }
+
+    /**
+     * When a write ends, the batches gathered meanwhile are completed at once. First of the aggregated exchange's
+     * completions: the aggregator counts the write as in progress until its own runs, so a graceful stop that waits for
+     * the writes in progress also waits for the one submitted here.
+     */
+    private final class WriteEnded extends SynchronizationAdapter {
+
+        @Override
+        public void onDone(Exchange exchange) {
+            writesInFlight.decrementAndGet();
+            forceCompletionOfAllGroups();
+        }
+
+        @Override
+        public boolean allowHandover() {
+            return false;
+        }
+
+        @Override
+        public int getOrder() {
+            return HIGHEST;
+        }
     }
 }

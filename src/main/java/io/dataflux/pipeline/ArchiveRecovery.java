@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The singleton job that recovers the archive files of dead writers (routes/singletons.camel.yaml): every hdfs
  * endpoint with a running producer commits the in-progress files whose writer's heartbeat expired, whatever instance
- * id is in their names, cut back to the length that writer last synced. Files, writers and bytes cut are counted in
- * the hdfs metrics (dataflux.hdfs.recovered, dataflux.hdfs.truncated.bytes) and logged by the component.
+ * id is in their names, cut back to the length that writer last synced; an unfinished Avro or Parquet file (no footer,
+ * none of its records acknowledged) is removed instead, and its records are written again from Redis. Files, writers
+ * and bytes cut are counted in the hdfs metrics (dataflux.hdfs.recovered, dataflux.hdfs.truncated.bytes) and logged
+ * by the component.
  */
 public final class ArchiveRecovery implements CamelContextAware {
 

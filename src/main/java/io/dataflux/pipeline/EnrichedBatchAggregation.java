@@ -15,8 +15,6 @@ public final class EnrichedBatchAggregation implements AggregationStrategy {
 
     /** Set on a record's exchange by the dead-letter route once the record is safely written there. */
     public static final String DEAD_LETTERED = "dataflux.deadLettered";
-    /** The Redis entry id of the record an exchange carries. */
-    public static final String SOURCE_ID = "dataflux.sourceId";
 
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
@@ -29,14 +27,15 @@ public final class EnrichedBatchAggregation implements AggregationStrategy {
         }
         EnrichedBatch batch = result.getProperty(EnrichedBatch.class.getName(), EnrichedBatch.class);
         Exception failure = newExchange.getException();
+        SourceRecord record = newExchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class);
         if (failure != null) {
             result.setException(failure);
         } else if (newExchange.getProperty(DEAD_LETTERED, false, Boolean.class)) {
-            batch.addDeadLettered(newExchange.getProperty(SOURCE_ID, String.class));
+            batch.addDeadLettered(record);
         } else {
             @SuppressWarnings("unchecked")
             Map<String, Object> post = newExchange.getMessage().getBody(Map.class);
-            batch.add(new EnrichedPost(newExchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class), post));
+            batch.add(new EnrichedPost(record, post));
         }
         return result;
     }

@@ -13,12 +13,11 @@ import org.apache.camel.Processor;
 /**
  * First step of the ingest route: the redis-source batch (a list of entries, acknowledged by the pipeline itself)
  * becomes a list of records, each with its payload field's bytes and its entry, which is acknowledged only after both
- * the sinks and the archive are done with it. The records are also kept in a property, for the end of the route.
+ * parts are done with it: the sinks ({@link SourceRecord#SINKS}) and the archive ({@link SourceRecord#ARCHIVE}); see
+ * {@link Acknowledgements}.
  */
 public final class IngestBatch implements Processor {
 
-    /** All records of the batch, dead-lettered ones included. */
-    public static final String RECORDS = "dataflux.batchRecords";
     /** The batch's first Redis entry id, for the logs' MDC (camel.mdc.customProperties); the records' exchanges inherit it. */
     public static final String BATCH_ID = "dataflux.batchId";
 
@@ -37,7 +36,6 @@ public final class IngestBatch implements Processor {
                     payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8), entry));
         }
         PipelineMetrics.of(exchange.getContext()).batchRead(records.size());
-        exchange.setProperty(RECORDS, records);
         if (!records.isEmpty()) {
             exchange.setProperty(BATCH_ID, records.get(0).sourceId());
         }

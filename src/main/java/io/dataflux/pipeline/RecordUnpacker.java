@@ -5,8 +5,8 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
 
 /**
- * First step for each record of a split batch: the record's bytes become the body, its source id and the record
- * itself go to exchange properties, where the aggregation and the dead letter find them whatever the body has become.
+ * First step for each record of a split batch: the record's bytes become the body, the record itself and its source id
+ * go to exchange properties, where the aggregation and the dead letter find them whatever the body has become.
  */
 public final class RecordUnpacker implements Processor {
 
@@ -19,7 +19,6 @@ public final class RecordUnpacker implements Processor {
     public void process(Exchange exchange) throws InvalidPayloadException {
         SourceRecord record = exchange.getIn().getMandatoryBody(SourceRecord.class);
         exchange.setProperty(RECORD, record);
-        exchange.setProperty(EnrichedBatchAggregation.SOURCE_ID, record.sourceId());
         exchange.setProperty(RECORD_ID, record.sourceId());
         exchange.getIn().setBody(record.payload());
     }

@@ -3,7 +3,7 @@ package io.dataflux.sink;
 import java.util.Set;
 
 import io.dataflux.pipeline.EnrichedBatch;
-import io.dataflux.pipeline.SinksDelivered;
+import io.dataflux.pipeline.ExchangeProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -19,7 +19,7 @@ public final class MySqlAccepted implements Processor {
         EnrichedBatch batch = exchange.getProperty(MySqlRows.BATCH, EnrichedBatch.class);
         Set<String> refused = MySqlRows.refused(exchange);
         EnrichedBatch accepted = refused == null || refused.isEmpty() ? batch : batch.withoutRefused(refused);
-        exchange.setProperty(SinksDelivered.ENRICHED, accepted);
+        exchange.setProperty(ExchangeProperties.BATCH, accepted);
         exchange.getIn().setBody(accepted);
         exchange.removeProperty(MySqlRows.BATCH);
         exchange.removeProperty(MySqlRows.VERSIONS);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflux.pipeline.EnrichedBatch;
 import io.dataflux.pipeline.EnrichedPost;
 import io.dataflux.pipeline.SourceRecord;
 import io.dataflux.testing.DataFluxCamelTest;
@@ -65,7 +66,7 @@ class HdfsKerberosArchiveTest extends DataFluxCamelTest {
         }
 
         // what the sinks' multicast hands to the archive: a batch of enriched posts
-        template.sendBody("direct:sink-archive", new Batch(enriched));
+        template.sendBody("direct:sink-archive", EnrichedBatch.of(enriched));
         // stopping commits the open file under its final name, as a rolled file would be
         context.stop();
 
@@ -87,10 +88,6 @@ class HdfsKerberosArchiveTest extends DataFluxCamelTest {
         assertThat(owners).isNotEmpty().containsOnly(KerberizedHdfs.CLIENT);
         assertThat(UserGroupInformation.getLoginUser().getShortUserName())
                 .as("the JVM's login user stays HDFS's own; the endpoint has a user of its own").isEqualTo("hdfs");
-    }
-
-    /** The batch the archive route splits: anything with the enriched posts as {@code posts()}. */
-    public record Batch(List<EnrichedPost> posts) {
     }
 
     private static Map<String, Object> post(String id, String text) {

@@ -27,6 +27,7 @@ import io.dataflux.testing.TestServers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamPendingEntry;
@@ -34,8 +35,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
 /**
  * A wrong credential for one sink is an outage, not bad input. With Redis fine and MySQL or Kafka refusing DataFlux's
  * password, readiness is DOWN naming the server and the cause (never a secret, never the JDBC URL), and however often
- * Redis delivers the entries again (far beyond a short dataflux.redis.max-deliveries) none becomes POISON and every
- * one stays pending; once the secret is fixed and DataFlux restarted, every good post reaches MySQL, Kafka and HDFS
+ * Redis delivers the entries again (far beyond a short dataflux.redis.max-deliveries) none becomes POISON and none is
+ * acknowledged (pending, or not read while the circuit breaker holds reading); once the secret is fixed and DataFlux restarted, every good post reaches MySQL, Kafka and HDFS
  * with its content. A MySQL that refuses the password at start-up does not stop DataFlux: it waits, reading nothing,
  * until the schema can be migrated.
  */
@@ -146,18 +147,21 @@ class BadCredentialsTest {
     }
 
     /**
-     * The entry of every good post among {@code records} pending, and pending entries delivered more often than
-     * max-deliveries (a bad record the source itself refuses, such as invalid UTF-8, is dead-lettered and
-     * acknowledged at once: it never reaches the refusing sink).
+     * No good post among {@code records} acknowledged (each one's entry pending, or not read yet: while the breaker is
+     * open the source reads nothing new, its probes take the pending entries again), and pending entries delivered
+     * more often than max-deliveries. A bad record the source itself refuses, such as invalid UTF-8, is dead-lettered
+     * and acknowledged at once: it never reaches the refusing sink.
      */
     private static void awaitRedeliveredBeyondMaxDeliveries(PipelineRun run, List<GeneratedRecord> records) {
-        Set<String> good = goodEntryIds(run, records);
-        // every entry is redelivered while the sink refuses, at the pace of the claims and the circuit breaker's
-        // probes: one past the limit proves the limit does not apply to outages, without timing every entry's turn
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        Set<StreamEntryID> good = goodEntryIds(run, records);
+        // entries are redelivered while the sink refuses, at the pace of the claims and the circuit breaker's probes:
+        // one past the limit proves the limit does not apply to outages, without timing every entry's turn
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             List<StreamPendingEntry> pending = pending(run);
-            return pending.stream().map(entry -> entry.getID().toString()).collect(Collectors.toSet()).containsAll(good)
-                    && pending.stream().anyMatch(entry -> entry.getDeliveredTimes() > MAX_DELIVERIES);
+            assertThat(unacknowledged(run, pending)).as("no good post acknowledged").containsAll(good);
+            assertThat(pending).as("pending entries (id, deliveries): %s", pending.stream()
+                            .map(entry -> entry.getID() + " " + entry.getDeliveredTimes()).toList())
+                    .anyMatch(entry -> entry.getDeliveredTimes() > MAX_DELIVERIES);
         });
     }
 
@@ -166,22 +170,35 @@ class BadCredentialsTest {
         assertThat(PipelineProbe.query(run.jdbc(), "SELECT source_id, detail FROM dead_letter WHERE reason = 'POISON'"))
                 .as("no record dead-lettered as poison").isEmpty();
         List<StreamPendingEntry> pending = pending(run);
-        assertThat(pending.stream().map(entry -> entry.getID().toString()))
-                .as("every good post's entry still pending after the refused run")
+        assertThat(unacknowledged(run, pending)).as("no good post's entry acknowledged after the refused run")
                 .containsAll(goodEntryIds(run, records));
         assertThat(pending).as("delivered more often than max-deliveries, and still pending, not POISON")
                 .anyMatch(entry -> entry.getDeliveredTimes() > MAX_DELIVERIES);
     }
 
+    /** The entries not acknowledged: those pending, and those the group has not read yet. */
+    private static Set<StreamEntryID> unacknowledged(PipelineRun run, List<StreamPendingEntry> pending) {
+        try (Jedis redis = PipelineProbe.redis()) {
+            StreamEntryID lastRead = redis.xinfoGroups(run.stream()).stream()
+                    .filter(group -> group.getName().equals("dataflux"))
+                    .map(group -> group.getLastDeliveredId())
+                    .findFirst().orElse(new StreamEntryID(0, 0));
+            Set<StreamEntryID> ids = pending.stream().map(StreamPendingEntry::getID).collect(Collectors.toSet());
+            redis.xrange(run.stream(), "-", "+").stream().map(StreamEntry::getID)
+                    .filter(id -> id.compareTo(lastRead) > 0).forEach(ids::add);
+            return ids;
+        }
+    }
+
     /** The stream entry ids of the good records among {@code records} (pushed in order, so the stream's order). */
-    private static Set<String> goodEntryIds(PipelineRun run, List<GeneratedRecord> records) {
+    private static Set<StreamEntryID> goodEntryIds(PipelineRun run, List<GeneratedRecord> records) {
         try (Jedis redis = PipelineProbe.redis()) {
             List<StreamEntry> entries = redis.xrange(run.stream(), "-", "+");
             int offset = run.records().indexOf(records.get(0));
-            Set<String> ids = new HashSet<>();
+            Set<StreamEntryID> ids = new HashSet<>();
             for (int i = 0; i < records.size(); i++) {
                 if (records.get(i).isGood()) {
-                    ids.add(entries.get(offset + i).getID().toString());
+                    ids.add(entries.get(offset + i).getID());
                 }
             }
             return ids;

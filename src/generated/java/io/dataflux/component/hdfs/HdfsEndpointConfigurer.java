@@ -60,6 +60,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "existingFilePolicy": target.getConfiguration().setExistingFilePolicy(property(camelContext, io.dataflux.component.hdfs.ExistingFilePolicy.class, value)); return true;
         case "fileextension":
         case "fileExtension": target.getConfiguration().setFileExtension(property(camelContext, java.lang.String.class, value)); return true;
+        case "fileformat":
+        case "fileFormat": target.getConfiguration().setFileFormat(property(camelContext, io.dataflux.component.hdfs.FileFormat.class, value)); return true;
         case "filename":
         case "fileName": target.getConfiguration().setFileName(property(camelContext, java.lang.String.class, value)); return true;
         case "fileprefix":
@@ -108,6 +110,10 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "openedSuffix": target.getConfiguration().setOpenedSuffix(property(camelContext, java.lang.String.class, value)); return true;
         case "overwrite": target.getConfiguration().setOverwrite(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "owner": target.getConfiguration().setOwner(property(camelContext, java.lang.String.class, value)); return true;
+        case "parquetpagesize":
+        case "parquetPageSize": target.getConfiguration().setParquetPageSize(property(camelContext, int.class, value)); return true;
+        case "parquetrowgroupsize":
+        case "parquetRowGroupSize": target.getConfiguration().setParquetRowGroupSize(property(camelContext, long.class, value)); return true;
         case "partition": target.getConfiguration().setPartition(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionperrecord":
         case "partitionPerRecord": target.getConfiguration().setPartitionPerRecord(property(camelContext, boolean.class, value)); return true;
@@ -201,6 +207,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "existingFilePolicy": return io.dataflux.component.hdfs.ExistingFilePolicy.class;
         case "fileextension":
         case "fileExtension": return java.lang.String.class;
+        case "fileformat":
+        case "fileFormat": return io.dataflux.component.hdfs.FileFormat.class;
         case "filename":
         case "fileName": return java.lang.String.class;
         case "fileprefix":
@@ -249,6 +257,10 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "openedSuffix": return java.lang.String.class;
         case "overwrite": return java.lang.Boolean.class;
         case "owner": return java.lang.String.class;
+        case "parquetpagesize":
+        case "parquetPageSize": return int.class;
+        case "parquetrowgroupsize":
+        case "parquetRowGroupSize": return long.class;
         case "partition": return java.lang.String.class;
         case "partitionperrecord":
         case "partitionPerRecord": return boolean.class;
@@ -343,6 +355,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "existingFilePolicy": return target.getConfiguration().getExistingFilePolicy();
         case "fileextension":
         case "fileExtension": return target.getConfiguration().getFileExtension();
+        case "fileformat":
+        case "fileFormat": return target.getConfiguration().getFileFormat();
         case "filename":
         case "fileName": return target.getConfiguration().getFileName();
         case "fileprefix":
@@ -391,6 +405,10 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "openedSuffix": return target.getConfiguration().getOpenedSuffix();
         case "overwrite": return target.getConfiguration().getOverwrite();
         case "owner": return target.getConfiguration().getOwner();
+        case "parquetpagesize":
+        case "parquetPageSize": return target.getConfiguration().getParquetPageSize();
+        case "parquetrowgroupsize":
+        case "parquetRowGroupSize": return target.getConfiguration().getParquetRowGroupSize();
         case "partition": return target.getConfiguration().getPartition();
         case "partitionperrecord":
         case "partitionPerRecord": return target.getConfiguration().isPartitionPerRecord();

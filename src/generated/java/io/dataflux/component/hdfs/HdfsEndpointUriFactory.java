@@ -23,7 +23,7 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(77);
+        Set<String> props = new HashSet<>(80);
         props.add("append");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -45,6 +45,7 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
         props.add("exchangePattern");
         props.add("existingFilePolicy");
         props.add("fileExtension");
+        props.add("fileFormat");
         props.add("fileName");
         props.add("filePrefix");
         props.add("fileSystemType");
@@ -72,6 +73,8 @@ public class HdfsEndpointUriFactory extends org.apache.camel.support.component.E
         props.add("openedSuffix");
         props.add("overwrite");
         props.add("owner");
+        props.add("parquetPageSize");
+        props.add("parquetRowGroupSize");
         props.add("partition");
         props.add("partitionPerRecord");
         props.add("path");

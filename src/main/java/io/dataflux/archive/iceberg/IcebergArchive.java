@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 
 import io.dataflux.archive.PostRecords;
 import io.dataflux.component.redis.RedisEntry;
-import io.dataflux.pipeline.ArchiveAggregation;
 import io.dataflux.pipeline.DeadLetterPayload;
 import io.dataflux.pipeline.EnrichedPost;
+import io.dataflux.pipeline.ExchangeProperties;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -27,7 +27,7 @@ import org.apache.iceberg.types.Types;
  * The archive-write route's table step: commits the aggregate in the body to the Iceberg table, exactly once
  * ({@link TableAppender}), before the route acknowledges its entries. Does nothing unless
  * {@code dataflux.iceberg.enabled}. The aggregate's posts are its enriched posts (the exchange property
- * {@link ArchiveAggregation#POSTS}, or the body), or else its JSON lines (the body, byte[] each), whose records then
+ * {@link ExchangeProperties#ARCHIVE_POSTS}, or the body), or else its JSON lines (the body, byte[] each), whose records then
  * have no version key and are identified by the SHA-256 of their JSON.
  * <p>
  * The table is opened on the first aggregate (and again after a failure to open it): HDFS being down at start-up is
@@ -51,7 +51,7 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
         if (!settings().enabled()) {
             return;
         }
-        List<?> posts = exchange.getProperty(ArchiveAggregation.POSTS, List.class);
+        List<?> posts = exchange.getProperty(ExchangeProperties.ARCHIVE_POSTS, List.class);
         if (posts == null) {
             posts = exchange.getIn().getBody(List.class);
         }
@@ -91,7 +91,7 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
      * a stream entry id starts with that time in milliseconds, a list item does not tell ({@link Instant#EPOCH}).
      */
     private static Instant redeliveredSince(Exchange exchange) {
-        List<?> entries = exchange.getProperty(ArchiveAggregation.ENTRIES, List.class);
+        List<?> entries = exchange.getProperty(ExchangeProperties.ARCHIVE_ENTRIES, List.class);
         Instant since = null;
         if (entries != null) {
             for (Object entry : entries) {

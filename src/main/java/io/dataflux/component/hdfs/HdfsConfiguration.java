@@ -58,7 +58,11 @@ public class HdfsConfiguration {
     /** Suffix (after a dot) the consumer adds to a file's name once it has read it. */
     @UriParam(label = "common", defaultValue = "read")
     private String readSuffix = "read";
-    /** The compression codec; its extension (.gz, .bz2, .deflate, ...) is added to written file names. */
+    /**
+     * The compression codec; for JSONL its extension (.gz, .bz2, .deflate, ...) is added to written file names. AVRO and
+     * PARQUET compress inside the file (no extension added): SNAPPY, ZSTANDARD or GZIP (Avro writes GZIP and DEFLATE as
+     * its deflate codec), NONE, and BZIP2 for Avro or LZ4 (LZ4_RAW) for Parquet.
+     */
     @UriParam(label = "common", defaultValue = "NONE")
     private HdfsCompressionCodec compressionCodec = HdfsCompressionCodec.NONE;
     /** The krb5.conf to use for Kerberos (sets java.security.krb5.conf for the whole JVM). */
@@ -80,7 +84,7 @@ public class HdfsConfiguration {
     /** A fixed file name instead of generated ones (simple language, e.g. events-${date:now:yyyyMMdd}.log). */
     @UriParam(label = "producer")
     private String fileName;
-    /** The extension of generated file names; defaults to .jsonl for LINES and none for BYTES. */
+    /** The extension of generated file names; defaults to .avro or .parquet for those formats, .jsonl for LINES and none for BYTES. */
     @UriParam(label = "producer")
     private String fileExtension;
     /**
@@ -93,6 +97,21 @@ public class HdfsConfiguration {
     /** Evaluate the partition for each record of a list body (e.g. ${body[country]}) instead of once per exchange. */
     @UriParam(label = "producer", defaultValue = "false")
     private boolean partitionPerRecord;
+    /**
+     * JSONL (rolling files of lines, see format), AVRO or PARQUET: an Avro or Parquet file per exchange (and partition),
+     * complete with its footer and committed before the exchange completes; the body is Avro records of one schema.
+     */
+    @UriParam(label = "producer", defaultValue = "JSONL")
+    private FileFormat fileFormat = FileFormat.JSONL;
+    /**
+     * PARQUET: the most bytes of records buffered (per file) before a row group is written; a file per exchange rarely
+     * reaches it, it bounds the writer's memory when it does.
+     */
+    @UriParam(label = "producer,advanced", defaultValue = "8388608")
+    private long parquetRowGroupSize = 8L * 1024 * 1024;
+    /** PARQUET: the size of a page (the unit of encoding and compression within a column chunk) in bytes. */
+    @UriParam(label = "producer,advanced", defaultValue = "1048576")
+    private int parquetPageSize = 1024 * 1024;
     /** LINES (a delimiter after each record, maps and objects as JSON) or BYTES (records as they are). */
     @UriParam(label = "producer", defaultValue = "LINES")
     private WriteFormat format = WriteFormat.LINES;
@@ -405,6 +424,30 @@ public class HdfsConfiguration {
 
     public void setPartitionPerRecord(boolean partitionPerRecord) {
         this.partitionPerRecord = partitionPerRecord;
+    }
+
+    public FileFormat getFileFormat() {
+        return fileFormat;
+    }
+
+    public void setFileFormat(FileFormat fileFormat) {
+        this.fileFormat = fileFormat;
+    }
+
+    public long getParquetRowGroupSize() {
+        return parquetRowGroupSize;
+    }
+
+    public void setParquetRowGroupSize(long parquetRowGroupSize) {
+        this.parquetRowGroupSize = parquetRowGroupSize;
+    }
+
+    public int getParquetPageSize() {
+        return parquetPageSize;
+    }
+
+    public void setParquetPageSize(int parquetPageSize) {
+        this.parquetPageSize = parquetPageSize;
     }
 
     public WriteFormat getFormat() {

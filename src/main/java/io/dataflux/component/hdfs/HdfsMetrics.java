@@ -15,6 +15,7 @@ public final class HdfsMetrics {
     private final LongAdder commitFailures = new LongAdder();
     private final LongAdder commitRetries = new LongAdder();
     private final LongAdder truncatedBytes = new LongAdder();
+    private final LongAdder discarded = new LongAdder();
     private final Map<String, LongAdder> recoveredByWriter = new java.util.concurrent.ConcurrentHashMap<>();
 
     HdfsMetrics() {
@@ -52,6 +53,10 @@ public final class HdfsMetrics {
         truncatedBytes.add(bytes);
     }
 
+    void discarded() {
+        discarded.increment();
+    }
+
     void recovered(String writer) {
         recoveredByWriter.computeIfAbsent(writer, w -> new LongAdder()).increment();
     }
@@ -69,6 +74,11 @@ public final class HdfsMetrics {
     /** Bytes recovery cut off files (torn writes after the last recorded sync). */
     public long getTruncatedBytes() {
         return truncatedBytes.sum();
+    }
+
+    /** Unfinished Avro and Parquet files that recovery removed (their records were never acknowledged). */
+    public long getDiscarded() {
+        return discarded.sum();
     }
 
     /** In-progress files of dead writers that this endpoint recovered and committed, by the writer's instance id. */

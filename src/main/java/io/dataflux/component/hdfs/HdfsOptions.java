@@ -63,7 +63,11 @@ final class HdfsOptions {
         if (ObjectHelper.isEmpty(config.getOpenedSuffix()) && ObjectHelper.isEmpty(config.getInProgressPrefix())) {
             throw unsupported("inProgressPrefix and openedSuffix are both empty: a file being written would look complete");
         }
-        checkCodec(config.getCompressionCodec());
+        if (config.getFileFormat().isWholeFile()) {
+            checkWholeFile(config);
+        } else {
+            checkCodec(config.getCompressionCodec());
+        }
         checkKerberos(config);
     }
 
@@ -107,6 +111,16 @@ final class HdfsOptions {
                     + fromLegacy + ")");
         }
         config.setExistingFilePolicy(fromLegacy);
+    }
+
+    /** Avro and Parquet files are written whole, once: nothing can be appended to one. */
+    private static void checkWholeFile(HdfsConfiguration config) {
+        if (config.getExistingFilePolicy() == ExistingFilePolicy.APPEND) {
+            throw unsupported("existingFilePolicy=APPEND (append=true) cannot be used with fileFormat="
+                    + config.getFileFormat() + ": such a file is complete with its footer and is written whole, once");
+        }
+        requirePositive("parquetRowGroupSize", config.getParquetRowGroupSize(), false);
+        requirePositive("parquetPageSize", config.getParquetPageSize(), false);
     }
 
     private static void checkCodec(HdfsCompressionCodec codec) {

@@ -12,8 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.DefaultProducer;
@@ -55,8 +57,17 @@ public class HdfsProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         HdfsEndpoint endpoint = getEndpoint();
-        CompressionCodec codec = config.getCompressionCodec().create(HdfsFileSystems.configuration(config));
+        FileFormat fileFormat = config.getFileFormat();
+        // Avro and Parquet compress inside the file: no stream codec, no codec extension
+        CompressionCodec codec = fileFormat.isWholeFile() ? null
+                : config.getCompressionCodec().create(HdfsFileSystems.configuration(config));
+        RecordFiles recordFiles = fileFormat.isWholeFile()
+                ? new RecordFiles(config, HdfsFileSystems.configuration(config)) : null;
+        if (recordFiles != null) {
+            recordFiles.check();
+        }
         String extension = (config.getFileExtension() != null ? config.getFileExtension()
+                : fileFormat.isWholeFile() ? fileFormat.extension()
                 : config.getFormat() == WriteFormat.LINES ? ".jsonl" : "")
                 + (codec == null ? "" : codec.getDefaultExtension());
         FileNaming naming = endpoint.naming(extension);
@@ -68,7 +79,7 @@ public class HdfsProducer extends DefaultProducer {
         encoder = new RecordEncoder(endpoint.objectMapper(), config.getFormat(), config.getDelimiter());
         partitions = new PartitionResolver(endpoint.getCamelContext(), config.getPartition());
         fs = HdfsFileSystems.open(config);
-        writer = new RollingFileWriter(endpoint, fs, naming, codec, fixedName);
+        writer = new RollingFileWriter(endpoint, fs, naming, codec, fixedName, recordFiles);
         if (config.isConnectOnStartup()) {
             try {
                 ensureReady();
@@ -119,6 +130,10 @@ public class HdfsProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         ensureReady();
+        if (config.getFileFormat().isWholeFile()) {
+            writeWholeFiles(exchange);
+            return;
+        }
         Map<String, Payload> byPartition = payloads(exchange);
         if (byPartition.isEmpty()) {
             // an empty batch (e.g. a list body with no records) opens no file
@@ -150,6 +165,44 @@ public class HdfsProducer extends DefaultProducer {
         if (rollReason != null) {
             message.setHeader(HdfsConstants.ROLL_REASON, rollReason);
             message.setHeader(HdfsConstants.COMMITTED_PATHS, committed);
+        }
+    }
+
+    /** Avro and Parquet: a whole file per partition, committed before the exchange completes. */
+    private void writeWholeFiles(Exchange exchange) throws Exception {
+        List<Object> records = encoder.records(exchange);
+        if (records == null) {
+            throw new InvalidPayloadException(exchange, IndexedRecord.class, exchange.getMessage(),
+                    new IllegalArgumentException("hdfs: " + config.getFileFormat() + " files take Avro records, not a stream"));
+        }
+        Map<String, List<IndexedRecord>> byPartition = new LinkedHashMap<>();
+        List<IndexedRecord> avroRecords = RecordFiles.avroRecords(exchange, records);
+        if (!avroRecords.isEmpty() && (!config.isPartitionPerRecord() || !partitions.isPartitioned())) {
+            byPartition.put(partitions.resolve(exchange), avroRecords);
+        } else {
+            Exchange probe = new DefaultExchange(exchange.getContext());
+            probe.getMessage().setHeaders(exchange.getMessage().getHeaders());
+            for (IndexedRecord record : avroRecords) {
+                probe.getMessage().setBody(record);
+                byPartition.computeIfAbsent(partitions.resolve(probe), dir -> new ArrayList<>()).add(record);
+            }
+        }
+        List<String> paths = new ArrayList<>();
+        long bytes = 0;
+        for (Map.Entry<String, List<IndexedRecord>> partition : byPartition.entrySet()) {
+            RollingFileWriter.Written written = writer.writeWholeFile(partition.getKey(), exchange, partition.getValue());
+            paths.add(written.finalPath().toUri().getPath());
+            bytes += written.bytes();
+        }
+        getEndpoint().getMetrics().exchangeWritten();
+        Message message = exchange.getMessage();
+        message.setHeader(HdfsConstants.PATHS, paths);
+        message.setHeader(HdfsConstants.RECORDS, (long) avroRecords.size());
+        if (!paths.isEmpty()) {
+            message.setHeader(HdfsConstants.PATH, paths.get(paths.size() - 1));
+            message.setHeader(HdfsConstants.BYTES, bytes);
+            message.setHeader(HdfsConstants.ROLL_REASON, RollReason.WHOLE_FILE);
+            message.setHeader(HdfsConstants.COMMITTED_PATHS, paths);
         }
     }
 

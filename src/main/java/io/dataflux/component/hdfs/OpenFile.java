@@ -3,7 +3,9 @@ package io.dataflux.component.hdfs;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CodecPool;
@@ -65,16 +67,30 @@ final class OpenFile {
                 CodecPool.returnCompressor(compressor);
             }
         }
-        switch (syncMode) {
-            case HSYNC -> out.hsync();
-            case HFLUSH -> out.hflush();
-            case NONE -> out.flush();
-        }
+        sync(syncMode);
         long added = out.getPos() - before;
         size += added;
         records += payload.records();
         lastWriteAt = now;
         return added;
+    }
+
+    /** Writes the records as a whole Avro or Parquet file, footer included, and syncs it; returns the file's size. */
+    long writeWhole(RecordFiles files, List<IndexedRecord> whole, SyncMode syncMode, long now) throws IOException {
+        files.write(whole, out, writtenPath.getName());
+        sync(syncMode);
+        size = out.getPos();
+        records = whole.size();
+        lastWriteAt = now;
+        return size;
+    }
+
+    private void sync(SyncMode syncMode) throws IOException {
+        switch (syncMode) {
+            case HSYNC -> out.hsync();
+            case HFLUSH -> out.hflush();
+            case NONE -> out.flush();
+        }
     }
 
     /** Closes the stream once: a close that failed is not tried again (the lease is recovered instead). */

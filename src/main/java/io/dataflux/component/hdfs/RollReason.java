@@ -14,6 +14,8 @@ public enum RollReason {
     SHUTDOWN,
     /** A write failed; what was durable before the failure is committed. */
     ERROR,
+    /** An Avro or Parquet file, one per exchange, was written whole (footer included) and committed. */
+    WHOLE_FILE,
     /** An in-progress file whose writer was gone (or whose commit had failed) was committed by recovery. */
     RECOVERED
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.spi.CamelEvent;
@@ -36,6 +37,8 @@ final class RollingFileWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RollingFileWriter.class);
     private static final int MAX_NAME_ATTEMPTS = 1000;
+    private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+    private static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
 
     private final HdfsEndpoint endpoint;
     private final HdfsConfiguration config;
@@ -50,6 +53,8 @@ final class RollingFileWriter {
     private volatile boolean released;
     private final SyncedLengths synced;
     private final Heartbeats heartbeats;
+    /** How whole Avro or Parquet files are written (fileFormat AVRO, PARQUET), else null. */
+    private final RecordFiles recordFiles;
 
     /** A file whose commit failed: its records are synced and its length recorded, only the commit is retried. */
     private record PendingCommit(OpenFile file, RollReason reason) {
@@ -76,8 +81,10 @@ final class RollingFileWriter {
         }
     }
 
-    RollingFileWriter(HdfsEndpoint endpoint, FileSystem fs, FileNaming naming, CompressionCodec codec, Expression fixedName) {
+    RollingFileWriter(HdfsEndpoint endpoint, FileSystem fs, FileNaming naming, CompressionCodec codec, Expression fixedName,
+                      RecordFiles recordFiles) {
         this.endpoint = endpoint;
+        this.recordFiles = recordFiles;
         this.config = endpoint.getConfiguration();
         this.fs = fs;
         this.naming = naming;
@@ -103,6 +110,48 @@ final class RollingFileWriter {
                 partition.lock.unlock();
             }
         }
+    }
+
+    /**
+     * Avro and Parquet: the records become one file of their own, written under its in-progress name, synced, closed
+     * (its footer written) and renamed before this returns, so the exchange completes only once the file is whole. A
+     * failure removes the in-progress file: none of its records was acknowledged, they are all written again.
+     */
+    Written writeWholeFile(String relativeDir, Exchange exchange, List<IndexedRecord> records) throws IOException {
+        OpenFile file = open(relativeDir.isEmpty() ? base : new Path(base, relativeDir), exchange);
+        Committed committed;
+        try {
+            long size = file.writeWhole(recordFiles, records, config.getSyncMode(), now());
+            endpoint.getMetrics().written(records.size(), size);
+            committed = commit(file, RollReason.WHOLE_FILE);
+            if (committed == null) {
+                throw new IOException("hdfs: " + file.writtenPath() + " was removed by another instance's recovery before"
+                        + " its commit (this writer was taken for dead)");
+            }
+        } catch (IOException | RuntimeException e) {
+            endpoint.getMetrics().writeFailed();
+            discard(file, e);
+            throw e;
+        }
+        return new Written(committed.path(), committed.bytes(), records.size(), List.of(committed));
+    }
+
+    /** A whole file that failed before its commit: removed, so that no recovery ever commits it. */
+    private void discard(OpenFile file, Exception cause) {
+        LOG.warn("hdfs: writing {} failed ({}); the file is removed, its {} records are written again", file.writtenPath(),
+                cause.toString(), file.records());
+        try {
+            file.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("hdfs: closing {} after a failed write failed too", file.writtenPath(), e);
+        }
+        try {
+            fs.delete(file.writtenPath(), false);
+        } catch (IOException | RuntimeException e) {
+            // left to recovery, which removes unfinished Avro and Parquet files too
+            LOG.warn("hdfs: removing {} failed: {}", file.writtenPath(), e.toString());
+        }
+        openInProgress.remove(key(file.writtenPath()));
     }
 
     private Written writeLocked(Partition partition, Exchange exchange, Payload payload) throws IOException {
@@ -397,6 +446,15 @@ final class RollingFileWriter {
                     + " ms");
         }
         long length = fs.getFileStatus(path).getLen();
+        if (isUnfinishedWholeFile(path, length)) {
+            fs.delete(path, false);
+            synced.clear(path);
+            endpoint.getMetrics().discarded();
+            LOG.warn("hdfs: removed {} ({} bytes), an Avro or Parquet file {} left unfinished: such a file is complete only"
+                    + " with its footer, and none of its records was acknowledged (they are written again)", path, length,
+                    who(writer));
+            return new Recovered(null, writer, 0, length);
+        }
         long keep = completeLength(path, length);
         long truncated = length - keep;
         if (truncated > 0) {
@@ -427,6 +485,21 @@ final class RollingFileWriter {
 
     private String who(String writer) {
         return writer.equals(naming.instanceId()) ? "a previous run of " + writer : "the dead writer " + writer;
+    }
+
+    /**
+     * An Avro or Parquet file (by its first bytes) that its writer never committed: such files record no synced length,
+     * as a JSONL file does after each sync, so a recorded length means a JSONL file whatever it starts with.
+     */
+    private boolean isUnfinishedWholeFile(Path path, long length) throws IOException {
+        if (length < 4 || synced.read(path).isPresent()) {
+            return false;
+        }
+        byte[] magic = new byte[4];
+        try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(path)) {
+            in.readFully(0, magic);
+        }
+        return java.util.Arrays.equals(magic, PARQUET_MAGIC) || java.util.Arrays.equals(magic, AVRO_MAGIC);
     }
 
     /** The length to keep: the recorded synced length, else (uncompressed) the end of the last complete record. */

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 
 import io.dataflux.pipeline.EnrichedPost;
+import io.dataflux.pipeline.ExchangeProperties;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -13,14 +14,16 @@ import org.apache.camel.Processor;
 
 /**
  * The archive's Avro and Parquet formats take Avro records ({@code schema/post.avsc}): turns an aggregate's posts into
- * them, all stamped with the same {@code ingested_at}. A post may come as its JSON line (UTF-8 bytes, what the
- * archive aggregation gathers: no source entry then) or as the enriched post itself.
+ * them, all stamped with the same {@code ingested_at}. The posts are the aggregate's enriched posts
+ * ({@link ExchangeProperties#ARCHIVE_POSTS}) when present, else the body: JSON lines (UTF-8 bytes: no source id or
+ * version key then), enriched posts or Avro records.
  */
 public final class ArchiveRecords implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        Object body = exchange.getMessage().getBody();
+        // the aggregate's enriched posts when it kept them (they carry the source id and version key), else the body
+        Object body = exchange.getProperty(ExchangeProperties.ARCHIVE_POSTS, exchange.getMessage().getBody(), Object.class);
         Collection<?> posts = body instanceof Collection<?> collection ? collection : List.of(body);
         Instant ingestedAt = Instant.now();
         List<GenericRecord> records = new ArrayList<>(posts.size());

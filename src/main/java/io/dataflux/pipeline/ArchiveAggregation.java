@@ -25,15 +25,6 @@ public final class ArchiveAggregation extends DefaultAggregateController impleme
 
     /** Aggregates completed and not yet written (or given up). */
     private final AtomicInteger writesInFlight = new AtomicInteger();
-    private boolean keepPosts;
-
-    /**
-     * Also keep the aggregate's enriched posts ({@link ExchangeProperties#ARCHIVE_POSTS}), not only their JSON lines:
-     * the Iceberg table identifies each version by its version key, which the JSON does not hold.
-     */
-    public void setKeepPosts(boolean keepPosts) {
-        this.keepPosts = keepPosts;
-    }
 
     @Override
     public Exchange aggregate(Exchange aggregate, Exchange next) {
@@ -44,20 +35,18 @@ public final class ArchiveAggregation extends DefaultAggregateController impleme
             result.getIn().setBody(new ArrayList<byte[]>());
             result.setProperty(ExchangeProperties.ARCHIVE_ENTRIES, new ArrayList<RedisEntry>());
             result.setProperty(ExchangeProperties.ARCHIVE_BYTES, 0L);
-            if (keepPosts) {
-                result.setProperty(ExchangeProperties.ARCHIVE_POSTS, new ArrayList<EnrichedPost>());
-            }
+            // the posts themselves too (references, their JSON is the lines'): Avro, Parquet and the Iceberg table
+            // record each version's source id and version key, which the JSON does not hold
+            result.setProperty(ExchangeProperties.ARCHIVE_POSTS, new ArrayList<EnrichedPost>());
         }
         @SuppressWarnings("unchecked")
         List<byte[]> lines = result.getIn().getBody(List.class);
         @SuppressWarnings("unchecked")
         List<RedisEntry> entries = result.getProperty(ExchangeProperties.ARCHIVE_ENTRIES, List.class);
         long bytes = result.getProperty(ExchangeProperties.ARCHIVE_BYTES, Long.class);
-        if (keepPosts) {
-            @SuppressWarnings("unchecked")
-            List<EnrichedPost> posts = result.getProperty(ExchangeProperties.ARCHIVE_POSTS, List.class);
-            posts.addAll(batch.posts());
-        }
+        @SuppressWarnings("unchecked")
+        List<EnrichedPost> posts = result.getProperty(ExchangeProperties.ARCHIVE_POSTS, List.class);
+        posts.addAll(batch.posts());
         for (EnrichedPost post : batch.posts()) {
             byte[] line = post.json().bytes();
             lines.add(line);

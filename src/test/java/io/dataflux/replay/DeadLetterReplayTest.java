@@ -175,6 +175,63 @@ class DeadLetterReplayTest {
         Cli unknown = cli(jdbc, "trace", run + "-nowhere");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.output()).contains("not in posts, lineage or dead letter");
+
+        // a replay that died between the mark and the push: the row is skipped, reported, and never pushed again
+        long interrupted = ((Number) deadLetter.get("id")).longValue();
+        update(jdbc, "UPDATE dead_letter SET replay_state = 'PUSHING', replay_entry = NULL WHERE id = " + interrupted);
+        Cli afterCrash = cli(jdbc, "replay");
+        assertThat(afterCrash.output()).contains("Replayed 0 of 0")
+                .contains("Skipped 1 row(s) an interrupted replay marked PUSHING");
+
+        // a payload larger than the row kept: read back whole from its overflow file on HDFS, checked by SHA-256
+        byte[] large = ("{\"id\":\"" + run + "-large\",\"author_id\":\"a\",\"body\":\"" + "é".repeat(5000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        String digest = io.dataflux.pipeline.DeadLetterPayload.sha256(large);
+        String location = "/dataflux/dead-letter/" + digest + "/payload.bin";
+        try (FileSystem fs = FileSystem.newInstance(URI.create(TestServers.hdfs().uri()), new Configuration());
+             java.io.OutputStream file = fs.create(new org.apache.hadoop.fs.Path(location), true)) {
+            file.write(large);
+        }
+        long overflowed = insertOverflowedDeadLetter(jdbc, large, digest, location);
+        Cli fromHdfs = cli(jdbc, "replay", "--id", Long.toString(overflowed));
+        assertThat(fromHdfs.exitCode()).as(fromHdfs.output()).isZero();
+        assertThat(fromHdfs.output()).contains("Replayed 1 of 1");
+        try (Jedis redis = PipelineProbe.redis()) {
+            assertThat(redis.xlen(stream)).isEqualTo(2 * POSTS + 1);
+            StreamEntry last = redis.xrevrange(stream, (StreamEntryID) null, (StreamEntryID) null, 1).get(0);
+            assertThat(last.getFields().get("value")).as("the whole payload, not the row's first bytes")
+                    .isEqualTo(new String(large, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void update(String jdbc, String sql) throws Exception {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbc, TestServers.mariaDb().username(),
+                TestServers.mariaDb().password());
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    /** A dead_letter row as the dead-letter route writes one over dataflux.dead-letter.max-row-bytes. */
+    private long insertOverflowedDeadLetter(String jdbc, byte[] payload, String digest, String location) throws Exception {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbc, TestServers.mariaDb().username(),
+                TestServers.mariaDb().password());
+             java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (source_id,"
+                     + " source_key, reason, detail, payload, payload_length, payload_sha256, payload_location)"
+                     + " VALUES (?, ?, 'TOO_LARGE', 'over the limit', ?, ?, ?, ?)",
+                     java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, "1-1");
+            insert.setString(2, "1-1");
+            insert.setBytes(3, java.util.Arrays.copyOf(payload, 100));
+            insert.setLong(4, payload.length);
+            insert.setString(5, digest);
+            insert.setString(6, location);
+            insert.executeUpdate();
+            try (java.sql.ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     private Main pipeline(Map<String, String> strictness) throws Exception {

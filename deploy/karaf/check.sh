@@ -186,7 +186,8 @@ grep -q '"status" *: *"UP"' <<<"$HEALTH" || fail "health is not UP: $HEALTH"
 health /observe/health/ready >/dev/null || fail "GET /observe/health/ready"
 METRICS=$(health /observe/metrics) || fail "GET /observe/metrics"
 grep -q '^camel_exchanges_total' <<<"$METRICS" || fail "no Camel metrics at /observe/metrics"
-say "health UP, ready, metrics served on 127.0.0.1:$MANAGEMENT_PORT/observe"
+grep -q 'routeId="lineage-kafka"' <<<"$METRICS" || fail "the Java DSL routes (camel.main.routes-builder-classes) do not run"
+say "health UP, ready, metrics served on 127.0.0.1:$MANAGEMENT_PORT/observe, the Java DSL routes run"
 
 # A change of etc/io.dataflux.cfg restarts DataFlux with it: here another management port, and the route files from
 # etc/dataflux/routes (the project's routes plus one of the check's own) instead of the bundle's

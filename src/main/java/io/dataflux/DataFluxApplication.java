@@ -4,7 +4,7 @@ import io.dataflux.cli.DataFluxCli;
 
 /**
  * Starts DataFlux. Without arguments it runs the pipeline with Camel Main: application.properties and the route files
- * under routes/ say what runs. {@code --help} lists the other commands (check, load, generate, demo).
+ * under routes/ say what runs. {@code --help} lists the other commands (check, load, trace, replay, generate, demo).
  */
 public final class DataFluxApplication {
 

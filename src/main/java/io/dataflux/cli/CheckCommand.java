@@ -43,10 +43,14 @@ final class CheckCommand implements Callable<Integer> {
         try {
             CamelContext context = main.getCamelContext();
             List<Route> routes = context.getRoutes();
-            long files = routes.stream().map(route -> route.getSourceLocationShort().replaceFirst(":\\d+$", ""))
+            // Java DSL routes (camel.main.routes-builder-classes) have no source file
+            List<Route> fromFiles = routes.stream().filter(route -> route.getSourceLocationShort() != null).toList();
+            long files = fromFiles.stream().map(route -> route.getSourceLocationShort().replaceFirst(":\\d+$", ""))
                     .distinct().count();
-            report(ServerChecks.Result.ok("config", "valid; " + routes.size() + " routes from " + files
-                    + " route files load" + (config.effectiveProfile() != null ? "; profile " + config.effectiveProfile() : "")));
+            int javaRoutes = routes.size() - fromFiles.size();
+            report(ServerChecks.Result.ok("config", "valid; " + fromFiles.size() + " routes from " + files
+                    + " route files load" + (javaRoutes > 0 ? ", " + javaRoutes + " from the Java DSL" : "")
+                    + (config.effectiveProfile() != null ? "; profile " + config.effectiveProfile() : "")));
             // the idle start turned migration off: what matters is whether a real start would migrate
             boolean migrates = Boolean.parseBoolean(configurationCheck.configuredValue("dataflux.mysql.migrate").orElse("true"));
             ServerChecks servers = new ServerChecks(context, migrates);

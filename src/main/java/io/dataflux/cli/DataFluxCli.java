@@ -12,8 +12,9 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "dataflux", mixinStandardHelpOptions = true, versionProvider = DataFluxCli.Version.class,
         description = "Redis -> MySQL + Kafka + HDFS on Apache Camel. Without a command: run.",
-        subcommands = {RunCommand.class, CheckCommand.class, LoadCommand.class, GenerateCommand.class,
-            DemoCommand.class, CompactCommand.class, CompactTableCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CheckCommand.class, LoadCommand.class, TraceCommand.class, ReplayCommand.class,
+            GenerateCommand.class, DemoCommand.class, CompactCommand.class, CompactTableCommand.class,
+            CommandLine.HelpCommand.class},
         usageHelpWidth = 110,
         footerHeading = "%nMost used properties (all of them, with defaults and meaning: application.properties, README.md):%n",
         footer = {
@@ -24,7 +25,7 @@ import picocli.CommandLine.Mixin;
             "  dataflux.instance-id                       this instance's Redis consumer and file names",
             "Environment variables override application.properties: DATAFLUX_REDIS_HOST, ... (upper case, '_' for '.' and '-').",
             "Passwords (dataflux.mysql.password, dataflux.redis.password) come from the environment or mounted secret files.",
-            "Exit codes: 0 done, 1 failed, 2 bad configuration or arguments, 3 some input rejected (load)."})
+            "Exit codes: 0 done, 1 failed, 2 bad configuration or arguments, 3 some input rejected (load, replay)."})
 public final class DataFluxCli implements Callable<Integer> {
 
     @Mixin

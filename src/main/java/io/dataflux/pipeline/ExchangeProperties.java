@@ -16,7 +16,7 @@ public final class ExchangeProperties {
 
     /** An archive aggregate's Redis entries, acknowledged (their archive part) once it is hsync'd. */
     public static final String ARCHIVE_ENTRIES = "DataFluxArchiveEntries";
-    /** An archive aggregate's enriched posts, beside their JSON lines, when the Iceberg table is on (their version keys). */
+    /** An archive aggregate's enriched posts beside their JSON lines: source ids and version keys for Avro, Parquet, Iceberg. */
     public static final String ARCHIVE_POSTS = "DataFluxArchivePosts";
     /** How many posts an archive aggregate holds: the aggregator completes it at dataflux.archive.batch-records. */
     public static final String ARCHIVE_RECORDS = "DataFluxArchiveRecords";

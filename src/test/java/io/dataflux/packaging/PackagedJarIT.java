@@ -75,6 +75,9 @@ class PackagedJarIT {
                     URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("dataflux_redis_lag");
+            assertThat(output).as("the Java DSL routes (camel.main.routes-builder-classes) run beside the route files")
+                    .anyMatch(line -> line.matches(".*Started lineage-kafka \\(direct://lineage-kafka\\).*"))
+                    .anyMatch(line -> line.matches(".*Started lineage-purge \\(master:lineage-purge:timer.*"));
         } finally {
             process.toHandle().destroy(); // SIGTERM, as Kubernetes sends it (Process.destroy would also close our pipe)
         }

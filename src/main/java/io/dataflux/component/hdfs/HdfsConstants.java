@@ -17,6 +17,13 @@ public final class HdfsConstants {
     public static final String PATHS = "CamelHdfsPaths";
     @Metadata(label = "producer", description = "How many records the exchange wrote.", javaType = "long")
     public static final String RECORDS = "CamelHdfsRecords";
+    @Metadata(label = "producer", description = "The index (from 0) of the exchange's first record in the file of"
+            + " CamelHdfsPath: with JSON lines, the line it starts at. Counts the records this writer wrote to the file.",
+              javaType = "long")
+    public static final String FIRST_RECORD_INDEX = "CamelHdfsFirstRecordIndex";
+    @Metadata(label = "producer", description = "The index of the exchange's first record in each file of"
+            + " CamelHdfsPaths, in the same order.", javaType = "java.util.List<Long>")
+    public static final String FIRST_RECORD_INDEXES = "CamelHdfsFirstRecordIndexes";
     @Metadata(label = "producer", description = "How many bytes the exchange wrote (after compression).", javaType = "long")
     public static final String BYTES = "CamelHdfsBytes";
     @Metadata(label = "producer", description = "Set when writing the exchange rolled a file: SIZE or COUNT"

@@ -142,6 +142,7 @@ public class HdfsProducer extends DefaultProducer {
             return;
         }
         List<String> paths = new ArrayList<>();
+        List<Long> firstRecordIndexes = new ArrayList<>();
         List<String> committed = new ArrayList<>();
         RollReason rollReason = null;
         long records = 0;
@@ -149,6 +150,7 @@ public class HdfsProducer extends DefaultProducer {
         for (Map.Entry<String, Payload> entry : byPartition.entrySet()) {
             RollingFileWriter.Written written = writer.write(entry.getKey(), exchange, entry.getValue());
             paths.add(written.finalPath().toUri().getPath());
+            firstRecordIndexes.add(written.firstRecordIndex());
             records += written.records();
             bytes += written.bytes();
             for (RollingFileWriter.Committed file : written.committed()) {
@@ -162,6 +164,8 @@ public class HdfsProducer extends DefaultProducer {
         message.setHeader(HdfsConstants.PATHS, paths);
         message.setHeader(HdfsConstants.RECORDS, records);
         message.setHeader(HdfsConstants.BYTES, bytes);
+        message.setHeader(HdfsConstants.FIRST_RECORD_INDEX, firstRecordIndexes.get(firstRecordIndexes.size() - 1));
+        message.setHeader(HdfsConstants.FIRST_RECORD_INDEXES, firstRecordIndexes);
         if (rollReason != null) {
             message.setHeader(HdfsConstants.ROLL_REASON, rollReason);
             message.setHeader(HdfsConstants.COMMITTED_PATHS, committed);

@@ -60,8 +60,11 @@ final class RollingFileWriter {
     private record PendingCommit(OpenFile file, RollReason reason) {
     }
 
-    /** What one write did: where the records went, and the files it committed. */
-    record Written(Path finalPath, long bytes, long records, List<Committed> committed) {
+    /**
+     * What one write did: where the records went, the index (from 0) of its first record in that file, and the files
+     * it committed.
+     */
+    record Written(Path finalPath, long bytes, long records, long firstRecordIndex, List<Committed> committed) {
     }
 
     /** A committed file. */
@@ -133,7 +136,7 @@ final class RollingFileWriter {
             discard(file, e);
             throw e;
         }
-        return new Written(committed.path(), committed.bytes(), records.size(), List.of(committed));
+        return new Written(committed.path(), committed.bytes(), records.size(), 0, List.of(committed));
     }
 
     /** A whole file that failed before its commit: removed, so that no recovery ever commits it. */
@@ -170,6 +173,7 @@ final class RollingFileWriter {
             partition.file = open(partition.dir, exchange);
         }
         OpenFile file = partition.file;
+        long firstRecordIndex = file.records();
         long added;
         try {
             added = file.write(payload, config.getSyncMode(), now());
@@ -184,7 +188,7 @@ final class RollingFileWriter {
         RollReason reason = config.getRollSize() > 0 && file.size() >= config.getRollSize() ? RollReason.SIZE
                 : config.getRollCount() > 0 && file.records() >= config.getRollCount() ? RollReason.COUNT : null;
         if (reason == null) {
-            return new Written(file.finalPath(), added, payload.records(), committed);
+            return new Written(file.finalPath(), added, payload.records(), firstRecordIndex, committed);
         }
         partition.file = null;
         // the records are synced and their length recorded: a commit that fails now is retried as a commit, the
@@ -193,7 +197,8 @@ final class RollingFileWriter {
         if (rolled != null) {
             committed.add(rolled);
         }
-        return new Written(rolled != null ? rolled.path() : file.finalPath(), added, payload.records(), committed);
+        return new Written(rolled != null ? rolled.path() : file.finalPath(), added, payload.records(), firstRecordIndex,
+                committed);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.dataflux.config;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -9,7 +10,7 @@ import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 /**
  * The connection definitions that are Java rather than {@code camel.beans.*} properties: the Redis connection factory
  * ({@value RedisConnections#BEAN}). MySQL is the {@code dataSource} bean and Kafka the {@code camel.component.kafka.*}
- * options in application.properties.
+ * options in application.properties. Both pools are closed when the context stops, after its routes.
  */
 @Configuration
 public class ConnectionsConfiguration implements CamelConfiguration {
@@ -23,6 +24,17 @@ public class ConnectionsConfiguration implements CamelConfiguration {
             @Override
             protected void doStop() {
                 redis.destroy();
+            }
+        }, true, true);
+        // Camel does not close the beans of camel.beans.*: without this, every stop of a context (a Karaf
+        // reconfiguration, a test) would leave its MySQL pool's connections open on the server
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                HikariDataSource mysql = MySqlConnections.dataSource(context);
+                if (mysql != null) {
+                    mysql.close();
+                }
             }
         }, true, true);
     }

@@ -75,7 +75,10 @@ public final class MariaDbTestServer implements TestServer {
                 "--bind-address=" + Network.HOST, "--socket=" + dir.resolve("mysqld.sock"),
                 "--pid-file=" + dir.resolve("mysqld.pid"), "--innodb-buffer-pool-size=32M",
                 "--innodb-log-file-size=8M", "--skip-name-resolve", "--performance-schema=OFF",
-                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"));
+                "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
+                // one server for the whole run: many Camel contexts, pipeline processes and CLI runs, each with its
+                // own pool, come and go; the default 151 is a production server's share for one application
+                "--max-connections=1000"));
         server.addAll(asRoot);
         // the benchmark gives InnoDB the memory a real server has (later options override the ones above)
         String extra = System.getProperty("dataflux.test.mariadb.options", "").trim();
@@ -197,6 +200,24 @@ public final class MariaDbTestServer implements TestServer {
     @Override
     public String description() {
         return "MariaDB " + origin + " on " + Network.HOST + ":" + port + (secured ? " (user " + USERNAME + " with a password)" : "");
+    }
+
+    /** Connections open at the end of the run and at most at once: a pool some test or context never closes shows here. */
+    @Override
+    public String usage() {
+        try (Connection connection = DriverManager.getConnection(rootUrl(port, ""), "root", "");
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet status = statement.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN"
+                     + " ('Threads_connected', 'Max_used_connections')")) {
+            Map<String, String> values = new java.util.HashMap<>();
+            while (status.next()) {
+                values.put(status.getString(1), status.getString(2));
+            }
+            return "connections open at the end " + values.get("Threads_connected") + ", at most "
+                    + values.get("Max_used_connections");
+        } catch (SQLException e) {
+            return "connections unknown (" + e.getMessage() + ")";
+        }
     }
 
     @Override

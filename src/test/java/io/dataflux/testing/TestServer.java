@@ -15,6 +15,11 @@ public interface TestServer extends AutoCloseable {
     /** How long the server took to start and answer. */
     Duration startupTime();
 
+    /** What the run used of the server that a leak would grow (e.g. connections), for the end-of-run summary; "" if none. */
+    default String usage() {
+        return "";
+    }
+
     /** Peak resident memory of the server's own process in kilobytes; -1 when it runs inside the test JVM. */
     default long peakRssKb() {
         return -1;

@@ -162,6 +162,10 @@ public final class TestServers {
             if (rss > 0) {
                 summary.append(", peak RSS ").append(rss / 1024).append(" MB");
             }
+            String usage = server.usage();
+            if (!usage.isEmpty()) {
+                summary.append(", ").append(usage);
+            }
             try {
                 server.close();
             } catch (Exception e) {

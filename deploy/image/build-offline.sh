@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the DataFlux container image with Jib where no image registry is reachable, runs it under podman the way
 # the Kubernetes Deployment runs it (non-root, read-only root file system with a writable /tmp, the memory limit,
-# config and routes mounted from files, the MySQL password from a Secret-like directory), against real Redis,
+# the routes and their SQL mounted from files, the MySQL password from a Secret-like directory), against real Redis,
 # MariaDB, Kafka and HDFS on 127.0.0.1, and shows that health answers, posts flow to all three sinks, memory stays
 # within the limit, and SIGTERM stops it gracefully. Usage (as root): deploy/image/build-offline.sh [posts] [memory]
 # Needs: apt-get install debootstrap podman runc. Not part of CI: it needs root and takes a few minutes.
@@ -57,12 +57,11 @@ step "4. the container, as the Deployment runs it (deploy/kubernetes/base/deploy
 podman --runtime runc run -d --name "$container" --network=host \
   --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \
   --user 10001:10001 --read-only --tmpfs /tmp:rw,mode=1777,size=64m --memory "$memory" \
-  -v "$PWD/deploy/kubernetes/base/config/application.properties:/etc/dataflux/application.properties:ro" \
-  -v "$PWD/deploy/kubernetes/base/config/routes:/etc/dataflux/routes:ro" \
+  -v "$PWD/routes:/etc/dataflux/routes:ro" \
+  -v "$PWD/routes/sql:/app/resources/sql:ro" \
   -v "$work/secret:/etc/dataflux/secret:ro" \
   --env-file "$work/servers.env" \
   -e DATAFLUX_INSTANCE_ID=dataflux-image-check \
-  -e 'CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION=file:/etc/dataflux/application.properties;optional=true,classpath:application.properties' \
   -e 'CAMEL_MAIN_ROUTES_INCLUDE_PATTERN=file:/etc/dataflux/routes/*.camel.yaml,file:/etc/dataflux/routes/*.camel.xml' \
   -e CAMEL_MAIN_CLOUD_PROPERTIES_LOCATION=/etc/dataflux/secret \
   "$image" >/dev/null

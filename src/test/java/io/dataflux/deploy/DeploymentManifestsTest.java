@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -45,8 +47,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConstants;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +88,6 @@ class DeploymentManifestsTest {
         try (Stream<Path> files = Files.walk(Kustomize.KUBERNETES)) {
             manifests = files.filter(file -> file.toString().endsWith(".yaml"))
                     .filter(file -> !file.getFileName().toString().equals("kustomization.yaml"))
-                    .filter(file -> !file.startsWith(Kustomize.KUBERNETES.resolve("base").resolve("config")))
                     .sorted().toList();
         }
         assertThat(manifests).extracting(file -> file.getFileName().toString())
@@ -123,22 +122,57 @@ class DeploymentManifestsTest {
     }
 
     @Test
-    void theConfigMapsHoldTheRealApplicationPropertiesAndRouteFiles() throws IOException {
-        String fix = ": the copy in base/config/ differs from the repository's; run deploy/kubernetes/sync-config.sh";
-        ConfigMap config = configMap("dataflux-config");
-        assertThat(config.getData()).containsOnlyKeys("application.properties");
-        assertThat(config.getData().get("application.properties")).as("application.properties" + fix)
-                .isEqualTo(Files.readString(APPLICATION_PROPERTIES));
-
-        Map<String, String> routeFiles = new TreeMap<>();
-        try (Stream<Path> files = Files.list(ROUTES)) {
-            for (Path file : files.toList()) {
-                routeFiles.put(file.getFileName().toString(), Files.readString(file));
-            }
-        }
-        assertThat(routeFiles).isNotEmpty();
+    void theConfigMapsAreTheRouteFilesAndTheirSqlAsTheyAreOnDisk() throws IOException {
+        String fix = ": list it in routes/kustomization.yaml (kustomize takes no wildcards)";
+        // every route file Camel loads (application.properties' patterns, in routes/), each whole, and nothing else
+        List<PathMatcher> routePatterns = Arrays.stream(application.getProperty("camel.main.routes-include-pattern")
+                        .split(","))
+                .map(pattern -> pattern.strip().replaceFirst("^classpath:routes/", ""))
+                .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+        Map<String, String> routeFiles = filesIn(ROUTES, file -> routePatterns.stream()
+                .anyMatch(pattern -> pattern.matches(file.getFileName())));
+        assertThat(routeFiles).containsKeys("ingest.camel.yaml", "sinks.camel.xml");
         assertThat(new TreeMap<>(configMap("dataflux-routes").getData())).as("the route files" + fix)
                 .isEqualTo(routeFiles);
+        // every SQL file of routes/sql, each whole
+        Map<String, String> sqlFiles = filesIn(ROUTES.resolve("sql"), file -> true);
+        assertThat(sqlFiles).containsKeys("upsert-posts.sql", "insert-dead-letter.sql");
+        assertThat(new TreeMap<>(configMap("dataflux-sql").getData())).as("the SQL files" + fix).isEqualTo(sqlFiles);
+        // routes/ holds nothing else that the pods would miss
+        try (Stream<Path> files = Files.list(ROUTES)) {
+            assertThat(files.map(file -> file.getFileName().toString())
+                    .filter(name -> !routeFiles.containsKey(name)).sorted())
+                    .containsExactly("kustomization.yaml", "sql");
+        }
+        // no committed copies: the base reads routes/ where it is
+        assertThat(Kustomize.KUBERNETES.resolve("base").resolve("config")).doesNotExist();
+        assertThat(resources.stream().filter(ConfigMap.class::isInstance).map(r -> r.getMetadata().getName())
+                .map(name -> name.replaceFirst("-[a-z0-9]{10}$", "")))
+                .containsExactlyInAnyOrder("dataflux-routes", "dataflux-sql", "dataflux-env");
+    }
+
+    @Test
+    void theJarCarriesTheSqlOfRoutesSqlWhereTheRoutesLookForIt() throws IOException {
+        // the routes say sql:classpath:sql/<file>: the build puts routes/sql/ on the class path as sql/
+        Map<String, String> sqlFiles = filesIn(ROUTES.resolve("sql"), file -> true);
+        Set<String> usedByRoutes = new TreeSet<>();
+        for (String route : filesIn(ROUTES, file -> Files.isRegularFile(file)).values()) {
+            Matcher used = Pattern.compile("sql:classpath:sql/([A-Za-z0-9._-]+\\.sql)").matcher(route);
+            while (used.find()) {
+                usedByRoutes.add(used.group(1));
+            }
+        }
+        assertThat(usedByRoutes).as("the SQL files the routes run").isNotEmpty();
+        assertThat(sqlFiles.keySet()).containsAll(usedByRoutes);
+        for (Map.Entry<String, String> sql : sqlFiles.entrySet()) {
+            try (InputStream packaged = getClass().getResourceAsStream("/sql/" + sql.getKey())) {
+                assertThat(packaged).as("sql/%s on the class path", sql.getKey()).isNotNull();
+                assertThat(new String(packaged.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(sql.getValue());
+            }
+        }
+        // the kustomization is not configuration of the application
+        assertThat(getClass().getResource("/routes/kustomization.yaml")).isNull();
+        assertThat(getClass().getResource("/routes/sql/upsert-posts.sql")).isNull();
     }
 
     @Test
@@ -201,16 +235,14 @@ class DeploymentManifestsTest {
     }
 
     @Test
-    void mountedPathsAreTheOnesCamelMainIsPointedAt() {
+    void mountedPathsAreTheOnesCamelMainIsPointedAt() throws IOException {
         Container container = container();
-        VolumeMount config = mountOf(volumeFor("configMap", "dataflux-config"));
         VolumeMount routes = mountOf(volumeFor("configMap", "dataflux-routes"));
+        VolumeMount sql = mountOf(volumeFor("configMap", "dataflux-sql"));
         VolumeMount secret = mountOf(volumeFor("secret", "dataflux-credentials"));
-        assertThat(config.getSubPath()).isEqualTo("application.properties");
 
-        // application.properties: the ConfigMap's, else the image's copy (see the precedence test below)
-        assertThat(env("CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION").getValue())
-                .isEqualTo("file:" + config.getMountPath() + ";optional=true,classpath:application.properties");
+        // application.properties: the image's (the environment's values come as environment variables)
+        assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION");
         // the routes: the same file patterns as application.properties, in the mounted directory
         List<String> packaged = Arrays.stream(application.getProperty("camel.main.routes-include-pattern").split(","))
                 .map(pattern -> pattern.strip().replaceFirst("^classpath:routes/", "")).toList();
@@ -226,26 +258,17 @@ class DeploymentManifestsTest {
             assertThat(usesOf(property)).as("%s is used by application.properties, a route or the Redis connection"
                     + " definition", property).isPositive();
         }
-        assertThat(Stream.of(config, routes, secret)).allMatch(VolumeMount::getReadOnly);
+        // the SQL: over the sql/ of the image's class path, whose first entry is Jib's resources directory (the
+        // default app root /app, exploded): the routes' sql:classpath:sql/... then read the ConfigMap's files
+        assertThat(sql.getMountPath()).isEqualTo("/app/resources/sql");
+        assertThat(sql.getSubPath()).isNull();
+        String pom = Files.readString(Path.of("pom.xml"));
+        String jib = pom.substring(pom.indexOf("<artifactId>jib-maven-plugin</artifactId>"));
+        jib = jib.substring(0, jib.indexOf("</plugin>"));
+        assertThat(jib).as("Jib's default layout: resources in /app/resources, first on the class path")
+                .doesNotContain("<appRoot>", "<containerizingMode>", "<extraClasspath>", "<entrypoint>");
+        assertThat(Stream.of(routes, sql, secret)).allMatch(VolumeMount::getReadOnly);
         assertThat(container.getVolumeMounts()).hasSize(4);
-    }
-
-    @Test
-    void theConfigMapsApplicationPropertiesWinsOverTheImagesCopy(@TempDir Path mounted) throws Exception {
-        // Camel takes a key from the first location that has it: the mounted file must come first, or an
-        // engineer's change to the ConfigMap would be silently ignored
-        Path file = mounted.resolve("application.properties");
-        Files.writeString(file, "dataflux.heartbeat.period = 1234\n");
-        VolumeMount config = mountOf(volumeFor("configMap", "dataflux-config"));
-        String locations = env("CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION").getValue()
-                .replace("file:" + config.getMountPath(), "file:" + file);
-        try (CamelContext camel = new DefaultCamelContext()) {
-            camel.getPropertiesComponent().setLocation(locations);
-            assertThat(camel.resolvePropertyPlaceholders("{{dataflux.heartbeat.period}}")).isEqualTo("1234");
-            // a key the mounted file lacks still comes from the image's copy
-            assertThat(camel.resolvePropertyPlaceholders("{{dataflux.redis.key}}"))
-                    .isEqualTo(application.getProperty("dataflux.redis.key"));
-        }
     }
 
     @Test
@@ -395,6 +418,18 @@ class DeploymentManifestsTest {
                 .findFirst().orElseThrow(() -> new AssertionError("volume " + volume.getName() + " not mounted"));
     }
 
+    /** The regular files of a directory that match, by name, with their text. */
+    private static Map<String, String> filesIn(Path directory, java.util.function.Predicate<Path> matching)
+            throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> listed = Files.list(directory)) {
+            for (Path file : listed.filter(Files::isRegularFile).filter(matching).toList()) {
+                files.put(file.getFileName().toString(), Files.readString(file));
+            }
+        }
+        return files;
+    }
+
     private static Set<String> verbs(Role role, String apiGroup, String resource) {
         Set<String> verbs = new TreeSet<>();
         for (PolicyRule rule : role.getRules()) {
@@ -412,7 +447,8 @@ class DeploymentManifestsTest {
                 + Pattern.quote(property) + "\"");
         Path redisConnections = Path.of("src/main/java/io/dataflux/config/RedisConnections.java");
         try (Stream<Path> routes = Files.list(ROUTES)) {
-            return Stream.concat(Stream.of(APPLICATION_PROPERTIES, redisConnections), routes.toList().stream())
+            return Stream.concat(Stream.of(APPLICATION_PROPERTIES, redisConnections),
+                            routes.filter(Files::isRegularFile).toList().stream())
                     .mapToLong(file -> {
                         try {
                             return placeholder.matcher(Files.readString(file)).results().count();

@@ -11,20 +11,25 @@ import java.util.stream.Stream;
 
 /**
  * Renders a kustomization with {@code kubectl kustomize} (kustomize built into kubectl, offline; else a standalone
- * {@code kustomize build}), from a copy of deploy/kubernetes with a credentials.env made from the overlay's committed
+ * {@code kustomize build}), from a copy of deploy/kubernetes and routes/ (the base's ConfigMaps come from
+ * routes/kustomization.yaml) laid out as in the repository, with a credentials.env made from the overlay's committed
  * example, since the real one is never committed.
  */
 final class Kustomize {
 
     static final Path KUBERNETES = Path.of("deploy", "kubernetes");
+    /** The route files and their SQL, with the kustomization that makes their ConfigMaps. */
+    static final Path ROUTES = Path.of("routes");
 
     private Kustomize() {
     }
 
     /** The overlay rendered, as kubectl would apply it: a multi-document YAML string. */
     static String render(String overlay, Path scratch) throws IOException, InterruptedException {
-        Path copy = scratch.resolve("kubernetes");
+        Path repository = scratch.resolve("repository");
+        Path copy = repository.resolve(KUBERNETES);
         copyTree(KUBERNETES, copy);
+        copyTree(ROUTES, repository.resolve(ROUTES));
         Path overlayDir = copy.resolve("overlays").resolve(overlay);
         Path example = overlayDir.resolve("credentials.env.example");
         if (Files.exists(example)) {
@@ -47,7 +52,8 @@ final class Kustomize {
                         .redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
             } catch (IOException noKustomize) {
                 throw new IllegalStateException("the manifest tests render the kustomization with `kubectl kustomize` "
-                        + "(kubectl 1.21+: kustomize 4.1+ inside) or `kustomize build`: install either", noKubectl);
+                        + "(kubectl 1.21+: kustomize 4.1+ inside) or `kustomize build`: install either on the PATH "
+                        + "(.ci/run fetches kustomize when neither is there)", noKubectl);
             }
         }
         if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {

@@ -3,7 +3,10 @@ package io.dataflux.cli;
 import io.dataflux.demo.ForumPostGenerator;
 import picocli.CommandLine.Option;
 
-/** How many generated forum posts, from which seed, with how many bad ones: shared by generate and the demo. */
+/**
+ * How many generated forum posts, from which seed, with how many bad ones: shared by generate and the demo (each of
+ * which also takes the common options: --profile, --config, --set).
+ */
 public final class SampleOptions {
 
     @Option(names = "--records", defaultValue = "20000", description = "How many posts (${DEFAULT-VALUE}).")

@@ -193,6 +193,36 @@ class CliTest {
                 .contains("in file:" + heartbeat + ", line ");
     }
 
+    @Test
+    void runExitsTwoOnARouteFileWithATypoAndOneOnAServerItCannotReach(@TempDir Path dir) throws Exception {
+        for (Path route : Files.newDirectoryStream(Path.of("routes"), "*.camel.{yaml,xml}")) {
+            Files.copy(route, dir.resolve(route.getFileName()));
+        }
+        String routes = "camel.main.routes-include-pattern=file:" + dir + "/*.camel.yaml,file:" + dir + "/*.camel.xml";
+        Path heartbeat = dir.resolve("heartbeat.camel.yaml");
+        String good = Files.readString(heartbeat);
+        Files.writeString(heartbeat, good.replaceFirst("steps:", "stepz:"));
+
+        Run typo = cli("run", "--set", routes);
+
+        assertThat(typo.exitCode).as(typo.output).isEqualTo(2);
+        assertThat(typo.output).contains("Unsupported field: stepz").contains("in file:" + heartbeat + ", line ");
+
+        // the same route files, good, and an HDFS that does not answer: not the configuration's fault
+        Files.writeString(heartbeat, good);
+        Run down = cli("run", "--set", routes, "--set", "dataflux.hdfs.uri=hdfs://127.0.0.1:" + closedPort(),
+                "--set", "dataflux.hdfs.connect-on-startup=true", "--set", "dataflux.mysql.migrate=false",
+                "--set", "dataflux.ingest.auto-startup=false", "--set", "camel.management.enabled=false");
+
+        assertThat(down.exitCode).as(down.output).isEqualTo(1);
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     private record Run(int exitCode, String output) {
     }
 

@@ -1,6 +1,6 @@
 package io.dataflux.cli;
 
-import io.dataflux.demo.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator;
 import picocli.CommandLine.Option;
 
 /** How many generated forum posts, from which seed, with how many bad ones: shared by generate and the demo. */

@@ -5,8 +5,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflux.pipeline.RecordUnpacker;
-import io.dataflux.pipeline.SourceRecord;
+import io.dataflux.enrich.RecordUnpacker;
+import io.dataflux.ingest.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;

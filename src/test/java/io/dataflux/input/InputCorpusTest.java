@@ -22,7 +22,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.dataflux.component.redis.RedisSourceConstants;
-import io.dataflux.pipeline.DeadLetterPayload;
+import io.dataflux.deadletter.DeadLetterPayload;
 import io.dataflux.testing.DataFluxCamelTest;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.RealServers;

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 
 import io.dataflux.archive.PostRecords;
 import io.dataflux.component.redis.RedisEntry;
-import io.dataflux.pipeline.DeadLetterPayload;
-import io.dataflux.pipeline.EnrichedPost;
-import io.dataflux.pipeline.ExchangeProperties;
+import io.dataflux.deadletter.DeadLetterPayload;
+import io.dataflux.enrich.EnrichedPost;
+import io.dataflux.ExchangeProperties;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;

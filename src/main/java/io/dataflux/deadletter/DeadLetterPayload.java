@@ -1,5 +1,7 @@
 package io.dataflux.deadletter;
 
+import io.dataflux.ExchangeProperties;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -22,12 +24,6 @@ import org.apache.camel.Exchange;
  */
 public final class DeadLetterPayload {
 
-    /** The row, kept while the body is the whole payload on its way to HDFS. */
-    public static final String ROW = "dataflux.deadLetter.row";
-    /** The partition (directory) of the whole payload under the dead-letter directory: its SHA-256. */
-    public static final String DIGEST = "dataflux.deadLetter.digest";
-    /** True when the payload is larger than the row keeps: the whole payload goes to HDFS first. */
-    public static final String OVERFLOW = "dataflux.deadLetter.overflow";
     /** The file name of a whole payload, in the directory of its digest. */
     public static final String FILE_NAME = "payload.bin";
 
@@ -52,9 +48,9 @@ public final class DeadLetterPayload {
         boolean overflow = payload.length > maxRowBytes;
         row.put("payload", overflow ? Arrays.copyOf(payload, maxRowBytes) : payload);
         row.put("payload_location", overflow ? directory + "/" + digest + "/" + FILE_NAME : null);
-        exchange.setProperty(ROW, row);
-        exchange.setProperty(DIGEST, digest);
-        exchange.setProperty(OVERFLOW, overflow);
+        exchange.setProperty(ExchangeProperties.DEAD_LETTER_ROW, row);
+        exchange.setProperty(ExchangeProperties.DEAD_LETTER_DIGEST, digest);
+        exchange.setProperty(ExchangeProperties.DEAD_LETTER_OVERFLOW, overflow);
         exchange.getIn().setBody(overflow ? payload : row);
     }
 

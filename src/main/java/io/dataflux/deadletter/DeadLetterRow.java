@@ -1,5 +1,7 @@
 package io.dataflux.deadletter;
 
+import io.dataflux.ExchangeProperties;
+
 import io.dataflux.enrich.RecordUnpacker;
 import io.dataflux.ingest.SourceRecord;
 
@@ -25,7 +27,7 @@ public final class DeadLetterRow implements Processor {
     @Override
     public void process(Exchange exchange) {
         Exception cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Exception.class);
-        SourceRecord record = exchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class);
+        SourceRecord record = exchange.getProperty(ExchangeProperties.RECORD, SourceRecord.class);
         if (record == null) {
             throw new IllegalStateException("dead letter without a source record: " + exchange.getIn().getBody(), cause);
         }

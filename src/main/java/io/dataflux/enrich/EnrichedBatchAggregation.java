@@ -1,5 +1,7 @@
 package io.dataflux.enrich;
 
+import io.dataflux.ExchangeProperties;
+
 import io.dataflux.ingest.SourceRecord;
 
 import java.util.Map;
@@ -15,8 +17,6 @@ import org.apache.camel.support.DefaultExchange;
  */
 public final class EnrichedBatchAggregation implements AggregationStrategy {
 
-    /** Set on a record's exchange by the dead-letter route once the record is safely written there. */
-    public static final String DEAD_LETTERED = "dataflux.deadLettered";
 
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
@@ -29,10 +29,10 @@ public final class EnrichedBatchAggregation implements AggregationStrategy {
         }
         EnrichedBatch batch = result.getProperty(EnrichedBatch.class.getName(), EnrichedBatch.class);
         Exception failure = newExchange.getException();
-        SourceRecord record = newExchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class);
+        SourceRecord record = newExchange.getProperty(ExchangeProperties.RECORD, SourceRecord.class);
         if (failure != null) {
             result.setException(failure);
-        } else if (newExchange.getProperty(DEAD_LETTERED, false, Boolean.class)) {
+        } else if (newExchange.getProperty(ExchangeProperties.DEAD_LETTERED, false, Boolean.class)) {
             batch.addDeadLettered(record);
         } else {
             @SuppressWarnings("unchecked")

@@ -1,5 +1,7 @@
 package io.dataflux.enrich;
 
+import io.dataflux.ExchangeProperties;
+
 import io.dataflux.ingest.SourceRecord;
 
 import org.apache.camel.Exchange;
@@ -12,16 +14,12 @@ import org.apache.camel.Processor;
  */
 public final class RecordUnpacker implements Processor {
 
-    /** The {@link SourceRecord} an exchange carries, kept for the dead letter. */
-    public static final String RECORD = "dataflux.record";
-    /** The record's Redis entry id, for the logs' MDC (camel.mdc.customProperties). */
-    public static final String RECORD_ID = "dataflux.recordId";
 
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
         SourceRecord record = exchange.getIn().getMandatoryBody(SourceRecord.class);
-        exchange.setProperty(RECORD, record);
-        exchange.setProperty(RECORD_ID, record.sourceId());
+        exchange.setProperty(ExchangeProperties.RECORD, record);
+        exchange.setProperty(ExchangeProperties.RECORD_ID, record.sourceId());
         exchange.getIn().setBody(record.payload());
     }
 }

@@ -1,5 +1,7 @@
 package io.dataflux.ingest;
 
+import io.dataflux.ExchangeProperties;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,6 @@ import org.apache.camel.Processor;
  */
 public final class IngestBatch implements Processor {
 
-    /** The batch's first Redis entry id, for the logs' MDC (camel.mdc.customProperties); the records' exchanges inherit it. */
-    public static final String BATCH_ID = "dataflux.batchId";
 
     private String payloadField = "value";
 
@@ -37,7 +37,7 @@ public final class IngestBatch implements Processor {
         }
         PipelineMetrics.of(exchange.getContext()).batchRead(records.size());
         if (!records.isEmpty()) {
-            exchange.setProperty(BATCH_ID, records.get(0).sourceId());
+            exchange.setProperty(ExchangeProperties.BATCH_ID, records.get(0).sourceId());
         }
         exchange.getIn().setBody(records);
     }

@@ -16,12 +16,12 @@ public final class MySqlAccepted implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        EnrichedBatch batch = exchange.getProperty(MySqlRows.BATCH, EnrichedBatch.class);
+        EnrichedBatch batch = exchange.getProperty(ExchangeProperties.MYSQL_BATCH, EnrichedBatch.class);
         Set<String> refused = MySqlRows.refused(exchange);
         EnrichedBatch accepted = refused == null || refused.isEmpty() ? batch : batch.withoutRefused(refused);
         exchange.setProperty(ExchangeProperties.BATCH, accepted);
         exchange.getIn().setBody(accepted);
-        exchange.removeProperty(MySqlRows.BATCH);
-        exchange.removeProperty(MySqlRows.VERSIONS);
+        exchange.removeProperty(ExchangeProperties.MYSQL_BATCH);
+        exchange.removeProperty(ExchangeProperties.MYSQL_VERSIONS);
     }
 }

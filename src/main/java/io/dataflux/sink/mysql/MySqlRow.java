@@ -1,5 +1,7 @@
 package io.dataflux.sink.mysql;
 
+import io.dataflux.ExchangeProperties;
+
 import io.dataflux.enrich.EnrichedPost;
 import io.dataflux.enrich.RecordUnpacker;
 import org.apache.camel.Exchange;
@@ -12,7 +14,7 @@ public final class MySqlRow implements Processor {
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
         EnrichedPost post = exchange.getIn().getMandatoryBody(EnrichedPost.class);
-        exchange.setProperty(RecordUnpacker.RECORD, post.source());
+        exchange.setProperty(ExchangeProperties.RECORD, post.source());
         exchange.getIn().setBody(PostRows.toRow(post));
     }
 }

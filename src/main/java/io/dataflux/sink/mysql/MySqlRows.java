@@ -1,5 +1,7 @@
 package io.dataflux.sink.mysql;
 
+import io.dataflux.ExchangeProperties;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,12 +26,6 @@ import org.apache.camel.Processor;
  */
 public final class MySqlRows implements Processor {
 
-    /** Every post of the batch, each version on its own, in the order of their rows. */
-    public static final String VERSIONS = "dataflux.mysql.versions";
-    /** The batch as it came, for what follows MySQL. */
-    public static final String BATCH = "dataflux.mysql.batch";
-    /** The source ids of the posts MySQL refused row by row (dead-lettered). */
-    public static final String REFUSED = "dataflux.mysql.refused";
 
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
@@ -43,9 +39,9 @@ public final class MySqlRows implements Processor {
         versions.sort(Comparator.comparing((Version version) -> (String) version.row().get(PostFields.ID))
                 .thenComparing(version -> (String) version.row().get("version_key")));
         newestOfEachPost(versions).forEach(version -> rows.add(version.row()));
-        exchange.setProperty(VERSIONS, versions.stream().map(Version::post).toList());
-        exchange.setProperty(REFUSED, ConcurrentHashMap.newKeySet());
-        exchange.setProperty(BATCH, batch);
+        exchange.setProperty(ExchangeProperties.MYSQL_VERSIONS, versions.stream().map(Version::post).toList());
+        exchange.setProperty(ExchangeProperties.MYSQL_REFUSED, ConcurrentHashMap.newKeySet());
+        exchange.setProperty(ExchangeProperties.MYSQL_BATCH, batch);
         exchange.getIn().setBody(rows);
     }
 
@@ -79,6 +75,6 @@ public final class MySqlRows implements Processor {
     /** The set the refused source ids go into. */
     @SuppressWarnings("unchecked")
     static Set<String> refused(Exchange exchange) {
-        return exchange.getProperty(REFUSED, Set.class);
+        return exchange.getProperty(ExchangeProperties.MYSQL_REFUSED, Set.class);
     }
 }

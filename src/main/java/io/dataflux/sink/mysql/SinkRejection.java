@@ -1,5 +1,7 @@
 package io.dataflux.sink.mysql;
 
+import io.dataflux.ExchangeProperties;
+
 import io.dataflux.enrich.RejectReason;
 import io.dataflux.enrich.RejectedRecordException;
 import io.dataflux.enrich.RecordUnpacker;
@@ -22,7 +24,7 @@ public final class SinkRejection implements Processor {
         String detail = cause == null ? "refused by the sink" : rootMessage(cause);
         exchange.setProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
                 new RejectedRecordException(RejectReason.REJECTED_BY_SINK, detail, cause));
-        SourceRecord record = exchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class);
+        SourceRecord record = exchange.getProperty(ExchangeProperties.RECORD, SourceRecord.class);
         if (record != null && MySqlRows.refused(exchange) != null) {
             MySqlRows.refused(exchange).add(record.sourceId());
         }

@@ -38,6 +38,8 @@ public final class ExchangeProperties {
 
     /** Set on a record's exchange by the dead-letter route once the record is safely written there. */
     public static final String DEAD_LETTERED = "DataFluxDeadLettered";
+    /** True on a dead letter of an entry the source refused (read by no step after, counted as read and dead-lettered). */
+    public static final String DEAD_LETTER_AT_SOURCE = "DataFluxDeadLetterAtSource";
     /** The dead-letter row, kept while the body is the whole payload on its way to HDFS. */
     public static final String DEAD_LETTER_ROW = "DataFluxDeadLetterRow";
     /** The partition (directory) of the whole payload under the dead-letter directory: its SHA-256. */

@@ -16,7 +16,7 @@ import org.apache.camel.Exchange;
  *
  * <p>The row keeps the payload byte for byte when it has at most {@code maxRowBytes}; a larger one keeps its first
  * {@code maxRowBytes} bytes in the row, and the whole payload goes to the dead-letter directory on HDFS (the
- * {@code dead-letter-payload} route), named by its SHA-256. Every row has the payload's length and SHA-256.
+ * {@code dead-letter} route), named by its SHA-256. Every row has the payload's length and SHA-256.
  *
  * <p>The key: a stream entry is dead-lettered once per (entry id, reason), however often it is delivered. A list item
  * has no id of its own (its position changes), so its key is {@code sha256:<digest of the payload>}: the same bytes

@@ -26,13 +26,10 @@ public final class ExchangeProperties {
     public static final String BATCH = "DataFluxBatch";
 
     /**
-     * The acknowledgement parts of the batch's Redis entries: a comma-separated list the routes set
-     * ({@code setProperty}) before the sinks, one per sink route that completes with the batch, e.g.
-     * {@code sinks,archive}. Each entry is acknowledged once every part is done (see Acknowledgements).
+     * The names of the sinks whose routes have the whole batch (a concurrent set): each sink route adds its own as
+     * its last step (acknowledgements' delivered(*, 'NAME')), and the ingest route's acknowledgement counts them.
      */
-    public static final String ACK_PARTS = "DataFluxAckParts";
-    /** The acknowledgement part a sink route reports as done (Acknowledgements#partDone), set by that route. */
-    public static final String ACK_PART = "DataFluxAckPart";
+    public static final String DELIVERED_SINKS = "DataFluxDeliveredSinks";
 
     // ---- dead letter ----
 

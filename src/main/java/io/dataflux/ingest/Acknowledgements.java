@@ -4,6 +4,8 @@ import io.dataflux.ExchangeProperties;
 import io.dataflux.enrich.EnrichedBatch;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.dataflux.component.redis.RedisEntry;
 import io.dataflux.ops.PipelineMetrics;
@@ -11,20 +13,40 @@ import org.apache.camel.Exchange;
 
 /**
  * Where the pipeline reports what is done with the Redis entries, and so where they are acknowledged. Each entry
- * waits for two parts (declared by {@link IngestBatch}): {@link SourceRecord#SINKS}, MySQL committed and Kafka
- * acknowledged its batch, and {@link SourceRecord#ARCHIVE}, the archive hsync'd the aggregate that holds its post. The
+ * waits for two parts (declared by {@link IngestBatch}): {@link SourceRecord#SINKS}, MySQL and every sink of
+ * dataflux.sinks have its batch (routes/sinks.camel.xml), and {@link SourceRecord#ARCHIVE}, the archive hsync'd the aggregate that holds its post. The
  * part done last acknowledges the entry, with the others whose last part it was, in one Redis command. A record that
  * was dead-lettered has nothing to archive: its archive part is done with the sinks'.
  */
 public final class Acknowledgements {
 
-    /** The ingest route's last step, reached only when MySQL and Kafka have the whole batch. */
+    /**
+     * A sink's route has the whole batch (its last step): the sink is counted as delivered when the batch completes.
+     * MySQL's route, which runs first on the batch's own exchange, opens the set the parallel sinks share.
+     */
+    public void delivered(Exchange exchange, String sink) {
+        @SuppressWarnings("unchecked")
+        Set<String> sinks = exchange.getProperty(ExchangeProperties.DELIVERED_SINKS, Set.class);
+        if (sinks == null) {
+            sinks = ConcurrentHashMap.newKeySet();
+            exchange.setProperty(ExchangeProperties.DELIVERED_SINKS, sinks);
+        }
+        sinks.add(sink);
+    }
+
+    /**
+     * The ingest route's last step, reached only when every sink (MySQL, then those of dataflux.sinks in parallel) has
+     * the whole batch: the sinks each sink route marked are counted as delivered.
+     */
     public void sinksDelivered(Exchange exchange) {
         EnrichedBatch batch = exchange.getProperty(ExchangeProperties.BATCH, EnrichedBatch.class);
         PipelineMetrics metrics = PipelineMetrics.of(exchange.getContext());
         int posts = batch.posts().size();
-        metrics.delivered("mysql", posts);
-        metrics.delivered("kafka", posts);
+        @SuppressWarnings("unchecked")
+        Set<String> sinks = exchange.getProperty(ExchangeProperties.DELIVERED_SINKS, Set.class);
+        if (sinks != null) {
+            sinks.forEach(sink -> metrics.delivered(sink, posts));
+        }
         metrics.acknowledged(RedisEntry.doneAll(batch.deadLetteredEntries(), SourceRecord.ARCHIVE));
         metrics.acknowledged(RedisEntry.doneAll(batch.entries(), SourceRecord.SINKS));
     }

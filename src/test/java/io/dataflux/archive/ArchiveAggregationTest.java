@@ -65,6 +65,10 @@ class ArchiveAggregationTest extends DataFluxCamelTest {
         properties.put("dataflux.archive.batch-records", "4");
         // far longer than any test waits: only the idle writer or the end of a write can complete an aggregate
         properties.put("dataflux.archive.batch-timeout", "600000");
+        // the retry settings, short: one test makes writes fail
+        properties.put("dataflux.retry.max-redeliveries", "2");
+        properties.put("dataflux.retry.initial-delay", "10");
+        properties.put("dataflux.retry.max-delay", "20");
         return properties;
     }
 
@@ -110,6 +114,35 @@ class ArchiveAggregationTest extends DataFluxCamelTest {
             }
         }
         return ids;
+    }
+
+    /**
+     * The archive's error handling (dataflux-archive-errors, folded into routes/errors.camel.yaml): a failing write is
+     * retried with the dataflux.retry.* backoff, then given up (its entries go back to Redis) without blocking
+     * the writer: the next aggregate is written.
+     */
+    @Test
+    void aWriteThatKeepsFailingIsRetriedWithTheSharedPolicyThenGivenUp() throws Exception {
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        AdviceWith.adviceWith(context, "archive-write", route -> route.weaveById("archive-hdfs").before()
+                .process(exchange -> {
+                    List<?> lines = exchange.getMessage().getBody(List.class);
+                    String first = new String((byte[]) lines.get(0), StandardCharsets.UTF_8);
+                    attempts.add(first);
+                    if (first.contains("\"f-0\"")) {
+                        throw new IOException("the archive is down");
+                    }
+                }));
+        context.start();
+
+        template.sendBody("direct:sink-archive", batch("f", 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.size() >= 3);
+        template.sendBody("direct:sink-archive", batch("g", 1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> attempts.stream().anyMatch(line -> line.contains("\"g-0\"")));
+        context.stop();
+
+        assertThat(attempts.stream().filter(line -> line.contains("\"f-0\""))).as("1 attempt + 2 redeliveries").hasSize(3);
+        assertThat(archivedIds()).containsExactly("g-0");
     }
 
     @Test

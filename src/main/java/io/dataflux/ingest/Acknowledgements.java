@@ -15,8 +15,8 @@ import org.apache.camel.Exchange;
  * Where the pipeline reports what is done with the Redis entries, and so where they are acknowledged. Each entry
  * waits for two parts (declared by {@link IngestBatch}): {@link SourceRecord#SINKS}, MySQL and every sink of
  * dataflux.sinks have its batch (routes/sinks.camel.xml), and {@link SourceRecord#ARCHIVE}, the archive hsync'd the
- * aggregate that holds its post. The part done last acknowledges the entry, with the others whose last part it was, in one Redis command. A record that
- * was dead-lettered has nothing to archive: its archive part is done with the sinks'.
+ * aggregate that holds its post. The part done last acknowledges the entry, with the others whose last part it was, in
+ * one Redis command. A record that was dead-lettered has nothing to archive: its archive part is done with the sinks'.
  */
 public final class Acknowledgements {
 

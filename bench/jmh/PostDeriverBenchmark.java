@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.dataflux.demo.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator;
 import io.dataflux.enrich.PostCleaner;
 import io.dataflux.enrich.PostDeriver;
 import io.dataflux.enrich.PostParser;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-import io.dataflux.pipeline.EnrichedPost;
-import io.dataflux.pipeline.ExchangeProperties;
+import io.dataflux.enrich.EnrichedPost;
+import io.dataflux.ExchangeProperties;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.dataflux.config.PropertySources;
-import io.dataflux.demo.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.dataflux.cli;
 
-import io.dataflux.demo.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator;
 import picocli.CommandLine.Option;
 
 /**

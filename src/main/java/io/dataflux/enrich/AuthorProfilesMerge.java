@@ -2,8 +2,8 @@ package io.dataflux.enrich;
 
 import java.util.Map;
 
-import io.dataflux.pipeline.EnrichedBatch;
-import io.dataflux.pipeline.EnrichedPost;
+import io.dataflux.enrich.EnrichedBatch;
+import io.dataflux.enrich.EnrichedPost;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 

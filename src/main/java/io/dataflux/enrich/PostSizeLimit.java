@@ -1,12 +1,14 @@
 package io.dataflux.enrich;
 
+import io.dataflux.ExchangeProperties;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflux.pipeline.RecordUnpacker;
-import io.dataflux.pipeline.SourceRecord;
+import io.dataflux.enrich.RecordUnpacker;
+import io.dataflux.ingest.SourceRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
@@ -34,7 +36,7 @@ public final class PostSizeLimit implements Processor {
     public void process(Exchange exchange) throws InvalidPayloadException, JsonProcessingException {
         @SuppressWarnings("unchecked")
         Map<String, Object> post = exchange.getIn().getMandatoryBody(Map.class);
-        SourceRecord record = exchange.getProperty(RecordUnpacker.RECORD, SourceRecord.class);
+        SourceRecord record = exchange.getProperty(ExchangeProperties.RECORD, SourceRecord.class);
         if (record != null && (long) record.payload().length * EXPANSION + OVERHEAD <= kafkaMaxRequestSize) {
             return; // cannot be too large
         }

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.dataflux.component.hdfs.HdfsConstants;
 import io.dataflux.component.redis.RedisEntry;
-import io.dataflux.pipeline.ExchangeProperties;
+import io.dataflux.ExchangeProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.dataflux.enrich.PostFields;
-import io.dataflux.pipeline.EnrichedBatch;
-import io.dataflux.pipeline.EnrichedPost;
-import io.dataflux.pipeline.ExchangeProperties;
-import io.dataflux.sink.PostVersion;
+import io.dataflux.enrich.EnrichedBatch;
+import io.dataflux.enrich.EnrichedPost;
+import io.dataflux.ExchangeProperties;
+import io.dataflux.sink.mysql.PostVersion;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;

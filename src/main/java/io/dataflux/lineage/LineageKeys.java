@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import io.dataflux.component.redis.RedisEntry;
-import io.dataflux.pipeline.DeadLetterPayload;
+import io.dataflux.deadletter.DeadLetterPayload;
 
 /**
  * The key the two lineage tables meet on, the same as the dead letter's: a stream entry's id, or, for a list item

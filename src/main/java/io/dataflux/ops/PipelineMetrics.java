@@ -87,6 +87,15 @@ public final class PipelineMetrics extends EventNotifierSupport {
                 .tag("reason", reason == null ? "UNKNOWN" : reason).register(meters).increment();
     }
 
+    /** A record written to the dead letter: refused by the source (counted as read too) or in the pipeline. */
+    public void deadLettered(String reason, Boolean atSource) {
+        if (Boolean.TRUE.equals(atSource)) {
+            deadLetteredAtSource(reason);
+        } else {
+            deadLettered(reason);
+        }
+    }
+
     /** An entry the Redis source refused (invalid UTF-8, no payload, poison): read, and dead-lettered. */
     public void deadLetteredAtSource(String reason) {
         MeterRegistry meters = meters();

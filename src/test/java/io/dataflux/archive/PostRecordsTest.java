@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.dataflux.pipeline.EnrichedPost;
-import io.dataflux.pipeline.SourceRecord;
-import io.dataflux.sink.PostRows;
+import io.dataflux.enrich.EnrichedPost;
+import io.dataflux.ingest.SourceRecord;
+import io.dataflux.sink.mysql.PostRows;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflux.demo.ForumPostGenerator;
-import io.dataflux.demo.ForumPostGenerator.Author;
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator.Author;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.TestServers;
 import redis.clients.jedis.Jedis;

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflux.demo.ForumPostGenerator.Author;
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator.Author;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.enrich.PostCleaner;
 import io.dataflux.enrich.PostDeriver;
 import io.dataflux.enrich.PostParser;

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.PipelineProcess;
 

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.TestServers;
 import org.apache.hadoop.fs.FSDataOutputStream;

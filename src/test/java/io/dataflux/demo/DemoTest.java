@@ -1,5 +1,7 @@
 package io.dataflux.demo;
 
+import io.dataflux.sample.ForumPostGenerator;
+
 import static io.dataflux.testing.ServerKind.HDFS;
 import static io.dataflux.testing.ServerKind.KAFKA;
 import static io.dataflux.testing.ServerKind.MARIADB;
@@ -20,7 +22,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.TestServers;

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.dataflux.demo.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator;
 
 import org.junit.jupiter.api.Test;
 

@@ -22,7 +22,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import io.dataflux.component.redis.RedisSourceConstants;
-import io.dataflux.pipeline.DeadLetterPayload;
+import io.dataflux.deadletter.DeadLetterPayload;
 import io.dataflux.testing.DataFluxCamelTest;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.RealServers;
@@ -266,7 +266,7 @@ class InputCorpusTest extends DataFluxCamelTest {
         // the source's dead letter keeps the exact bytes (body = the entry's payload, as byte[])
         byte[] invalidUtf8 = {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         for (int delivery = 0; delivery < 2; delivery++) {
-            template.sendBodyAndHeaders("direct:source-dead-letter", invalidUtf8, Map.of(
+            template.sendBodyAndHeaders("direct:dead-letter", invalidUtf8, Map.of(
                     RedisSourceConstants.ID, SOURCE_ENTRY,
                     RedisSourceConstants.DEAD_LETTER_REASON, "the payload field is not valid UTF-8"));
         }
@@ -315,7 +315,7 @@ class InputCorpusTest extends DataFluxCamelTest {
                     assertDeadLetteredOnce(mysql, hdfs, c, entryIds.get(c), c.payload(), published, archived);
                 }
             }
-            // an entry over the record limit is refused by the source itself (route source-dead-letter), the others
+            // an entry over the record limit is refused by the source itself (route_id source-dead-letter), the others
             // by the pipeline; the invalid UTF-8 entry sent straight to the source's dead letter is checked below
             assertThat(count(mysql, "SELECT COUNT(*) FROM dead_letter WHERE source_id <> '" + SOURCE_ENTRY + "'"))
                     .as("one row per bad record, after every record was delivered twice")

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflux.pipeline.EnrichedBatch;
-import io.dataflux.pipeline.EnrichedPost;
-import io.dataflux.pipeline.SourceRecord;
+import io.dataflux.enrich.EnrichedBatch;
+import io.dataflux.enrich.EnrichedPost;
+import io.dataflux.ingest.SourceRecord;
 import io.dataflux.testing.DataFluxCamelTest;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;

@@ -1,5 +1,8 @@
 package io.dataflux.pipeline;
 
+import io.dataflux.enrich.EnrichedBatch;
+import io.dataflux.ingest.SourceRecord;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -15,7 +15,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.enrich.PostCleaner;
 import io.dataflux.testing.KafkaTestServer;
 import io.dataflux.testing.ManagementEndpoint;

@@ -20,9 +20,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.dataflux.demo.ForumPostGenerator;
-import io.dataflux.demo.ForumPostGenerator.Author;
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator.Author;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.enrich.PostCleaner;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.DataFluxCamelTest;

@@ -8,11 +8,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.dataflux.demo.ForumPostGenerator;
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.MariaDbTestServer;
 import io.dataflux.testing.ServerKind;
+import io.dataflux.testing.SinkVerifier;
 import io.dataflux.testing.TestServers;
 
 /**
@@ -124,6 +125,11 @@ final class PipelineRun {
     Set<String> idsInMySql() throws Exception {
         return PipelineProbe.query(jdbc, "SELECT id FROM posts").stream().map(row -> (String) row.get("id"))
                 .collect(Collectors.toSet());
+    }
+
+    /** The run's sinks (its database's posts table, its topic, its archive directory), for the one every-sink check. */
+    SinkVerifier sinks() {
+        return SinkVerifier.standard(jdbc, topic(), archive());
     }
 
     long deadLetteredEntries() throws Exception {

@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import io.dataflux.demo.ForumPostGenerator;
-import io.dataflux.demo.ForumPostGenerator.Author;
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
+import io.dataflux.sample.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator.Author;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.DataFluxCamelTest;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.RealServers;

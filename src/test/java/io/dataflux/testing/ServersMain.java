@@ -15,10 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import io.dataflux.demo.ForumPostGenerator;
-import io.dataflux.demo.ForumPostGenerator.Author;
-import io.dataflux.demo.ForumPostGenerator.GeneratedRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.dataflux.sample.ForumPostGenerator;
+import io.dataflux.sample.ForumPostGenerator.Author;
+import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -97,29 +96,14 @@ public final class ServersMain {
         await("every entry acknowledged", deadline, () -> PipelineProbe.allAcknowledged(STREAM, GROUP));
 
         String jdbc = TestServers.mariaDb().jdbcUrl();
-        Set<String> inMySql = PipelineProbe.query(jdbc, "SELECT id FROM posts").stream()
-                .map(row -> (String) row.get("id")).collect(Collectors.toSet());
-        check(inMySql.equals(goodIds), "MySQL holds " + inMySql.size() + " posts, expected the " + goodIds.size() + " good ones");
         long deadLetters = ((Number) PipelineProbe.query(jdbc, "SELECT COUNT(*) AS n FROM dead_letter").get(0).get("n")).longValue();
         check(deadLetters == bad, "dead_letter holds " + deadLetters + " rows, expected " + bad);
-
-        List<ConsumerRecord<String, String>> published = PipelineProbe.kafka(TOPIC, goodIds.size());
-        Set<String> keys = published.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
-        check(keys.containsAll(goodIds), "Kafka lacks " + difference(goodIds, keys) + " good posts");
-
         // the archive's files are committed (renamed) when idle: the deployment sets a short dataflux.archive.roll-idle
-        List<Map<String, Object>> archived = new ArrayList<>();
-        await("the archive's files committed on HDFS with every good post", deadline, () -> {
-            try {
-                archived.clear();
-                archived.addAll(PipelineProbe.archivedPosts(ARCHIVE));
-            } catch (AssertionError | IOException inProgress) {
-                return false;
-            }
-            return archived.stream().map(post -> (String) post.get("id")).collect(Collectors.toSet()).containsAll(goodIds);
-        });
-        return "MySQL " + inMySql.size() + " posts + " + deadLetters + " dead letters, Kafka " + published.size()
-                + " records, HDFS " + archived.size() + " archived posts";
+        Map<String, Integer> held = SinkVerifier.standard(jdbc, TOPIC, ARCHIVE)
+                .awaitEvery(goodIds, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        check(held.get("MySQL") == goodIds.size(), "MySQL holds " + held.get("MySQL") + " posts, expected the "
+                + goodIds.size() + " good ones");
+        return SinkVerifier.summary(held) + ", " + deadLetters + " dead letters";
     }
 
     private interface Condition {
@@ -145,10 +129,6 @@ public final class ServersMain {
         if (!condition) {
             throw new IllegalStateException(message);
         }
-    }
-
-    private static int difference(Set<String> expected, Set<String> actual) {
-        return (int) expected.stream().filter(id -> !actual.contains(id)).count();
     }
 
     private static String toText(Properties properties) {

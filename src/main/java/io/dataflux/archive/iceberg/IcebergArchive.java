@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 
 import io.dataflux.archive.PostRecords;
 import io.dataflux.component.redis.RedisEntry;
-import io.dataflux.pipeline.DeadLetterPayload;
-import io.dataflux.pipeline.EnrichedPost;
-import io.dataflux.pipeline.ExchangeProperties;
+import io.dataflux.deadletter.DeadLetterPayload;
+import io.dataflux.enrich.EnrichedPost;
+import io.dataflux.ExchangeProperties;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -35,8 +35,6 @@ import org.apache.iceberg.types.Types;
  */
 public final class IcebergArchive extends ServiceSupport implements Processor, CamelContextAware {
 
-    /** When the aggregate was first attempted: its records' ingested_at, the same on every retry. */
-    public static final String INGESTED_AT = "dataflux.iceberg.ingestedAt";
 
     private static final Pattern STREAM_ENTRY_ID = Pattern.compile("(\\d+)-\\d+");
 
@@ -58,10 +56,10 @@ public final class IcebergArchive extends ServiceSupport implements Processor, C
         if (posts == null || posts.isEmpty()) {
             return;
         }
-        Instant ingestedAt = exchange.getProperty(INGESTED_AT, Instant.class);
+        Instant ingestedAt = exchange.getProperty(ExchangeProperties.ICEBERG_INGESTED_AT, Instant.class);
         if (ingestedAt == null) {
             ingestedAt = Instant.now();
-            exchange.setProperty(INGESTED_AT, ingestedAt);
+            exchange.setProperty(ExchangeProperties.ICEBERG_INGESTED_AT, ingestedAt);
         }
         TableAppender tableAppender = appender();
         Types.StructType struct = table.schema().asStruct();

@@ -27,8 +27,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.dataflux.pipeline.EnrichedPost;
-import io.dataflux.pipeline.SourceRecord;
+import io.dataflux.enrich.EnrichedPost;
+import io.dataflux.ingest.SourceRecord;
 import io.dataflux.testing.RealServers;
 import io.dataflux.testing.ServerKind;
 import io.dataflux.testing.TestServers;

@@ -1,0 +1,70 @@
+package io.dataflux.enrich;
+
+import io.dataflux.ingest.SourceRecord;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A post that passed every enricher, with the record it came from (whose bytes a sink that rejects the post
+ * dead-letters), and its JSON: serialized once, on first use, and shared by every sink (MySQL's JSON columns, Kafka,
+ * the archive). The sinks are the first to ask for it, after the author lookup made the post's last change: the post
+ * must not change once its JSON is taken.
+ */
+public final class EnrichedPost {
+
+    private final SourceRecord source;
+    private final Map<String, Object> post;
+    private volatile PostJson json;
+
+    /**
+     * @param source the record as read from Redis
+     * @param post   the cleaned, derived and validated post
+     */
+    public EnrichedPost(SourceRecord source, Map<String, Object> post) {
+        this.source = source;
+        this.post = post;
+    }
+
+    public SourceRecord source() {
+        return source;
+    }
+
+    public Map<String, Object> post() {
+        return post;
+    }
+
+    public String sourceId() {
+        return source.sourceId();
+    }
+
+    /** The post as JSON, computed once (the MySQL, Kafka and archive sinks may ask at the same time). */
+    public PostJson json() {
+        PostJson result = json;
+        if (result == null) {
+            synchronized (this) {
+                result = json;
+                if (result == null) {
+                    result = PostJson.of(post);
+                    json = result;
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof EnrichedPost that && Objects.equals(source, that.source) && Objects.equals(post, that.post);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source, post);
+    }
+
+    @Override
+    public String toString() {
+        return "EnrichedPost[source=" + source + ", post=" + post + "]";
+    }
+}

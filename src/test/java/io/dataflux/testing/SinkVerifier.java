@@ -1,0 +1,200 @@
+package io.dataflux.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The one "every sink has every record" check, for the tests, the demo, the deployment checks and the bench: a list
+ * of sinks, each able to say which post ids it holds, and a wait until every sink holds every expected id. A sink
+ * added to DataFlux is checked everywhere by adding it here once ({@link #standard}), or by a test with {@link #and}.
+ */
+public final class SinkVerifier {
+
+    /** A place DataFlux delivers to, read back by post id. */
+    public interface Sink {
+        String name();
+
+        /** The post ids the sink holds now (with repeats: a record may be delivered more than once). */
+        Collection<String> postIds() throws Exception;
+    }
+
+    private final List<Sink> sinks = new ArrayList<>();
+
+    private SinkVerifier(List<Sink> sinks) {
+        this.sinks.addAll(sinks);
+    }
+
+    public static SinkVerifier of(Sink... sinks) {
+        return new SinkVerifier(List.of(sinks));
+    }
+
+    /** DataFlux's sinks as application.properties configures them: MySQL's posts table, the Kafka topic, the archive. */
+    public static SinkVerifier standard(String jdbcUrl, String bootstrapServers, String topic, String archiveDirectory) {
+        return of(table("MySQL", jdbcUrl, "SELECT id FROM posts"), kafka(bootstrapServers, topic), archive(archiveDirectory));
+    }
+
+    /** The same, on the shared test servers. */
+    public static SinkVerifier standard(String jdbcUrl, String topic, String archiveDirectory) {
+        return standard(jdbcUrl, TestServers.kafka().bootstrapServers(), topic, archiveDirectory);
+    }
+
+    /** This verifier with one more sink. */
+    public SinkVerifier and(Sink sink) {
+        List<Sink> more = new ArrayList<>(sinks);
+        more.add(sink);
+        return new SinkVerifier(more);
+    }
+
+    public List<Sink> sinks() {
+        return List.copyOf(sinks);
+    }
+
+    /** A MySQL table, read with a query whose first column is the post id. */
+    public static Sink table(String name, String jdbcUrl, String idQuery) {
+        return sink(name, () -> PipelineProbe.query(jdbcUrl, idQuery).stream()
+                .map(row -> String.valueOf(row.values().iterator().next())).toList());
+    }
+
+    /** A Kafka topic, from the beginning: the records' keys (DataFlux keys each record by its post id). */
+    public static Sink kafka(String bootstrapServers, String topic) {
+        return sink("Kafka " + topic, () -> {
+            Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+            List<String> keys = new ArrayList<>();
+            try (KafkaConsumer<String, String> consumer =
+                         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        keys.add(record.key());
+                    }
+                }
+            }
+            return keys;
+        });
+    }
+
+    /** The archive's committed files on the shared HDFS (in-progress files: not yet). */
+    public static Sink archive(String directory) {
+        return sink("HDFS " + directory, () -> {
+            try {
+                return PipelineProbe.archivedPosts(directory).stream().map(post -> (String) post.get("id")).toList();
+            } catch (AssertionError inProgress) {
+                return List.of();
+            }
+        });
+    }
+
+    public interface Ids {
+        Collection<String> read() throws Exception;
+    }
+
+    public static Sink sink(String name, Ids ids) {
+        return new Sink() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Collection<String> postIds() throws Exception {
+                return ids.read();
+            }
+        };
+    }
+
+    /** Per sink, the expected ids it lacks now (empty lists: every sink has every record). */
+    public Map<String, Set<String>> missing(Set<String> expected) throws Exception {
+        Map<String, Set<String>> missing = new LinkedHashMap<>();
+        for (Sink sink : sinks) {
+            Set<String> lacks = new TreeSet<>(expected);
+            lacks.removeAll(new HashSet<>(sink.postIds()));
+            missing.put(sink.name(), lacks);
+        }
+        return missing;
+    }
+
+    /**
+     * Waits until every sink holds every expected id; returns how many records each holds (repeats included). Fails,
+     * naming each sink and a few of the ids it lacks, when the time is up.
+     */
+    public Map<String, Integer> awaitEvery(Set<String> expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Set<String>> missing;
+        Exception last = null;
+        while (true) {
+            try {
+                missing = missing(expected);
+                if (missing.values().stream().allMatch(Set::isEmpty)) {
+                    break;
+                }
+            } catch (Exception e) {
+                missing = null;
+                last = e; // e.g. a topic or table that does not exist yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(missing == null ? "the sinks could not be read: " + last
+                        : "not every sink has every record: " + describe(missing), last);
+            }
+            Thread.sleep(500);
+        }
+        Map<String, Integer> held = new LinkedHashMap<>();
+        for (Sink sink : sinks) {
+            held.put(sink.name(), sink.postIds().size());
+        }
+        return held;
+    }
+
+    /**
+     * Asserts that every sink holds exactly the expected ids, none missing and none other (repeats allowed: a record
+     * may be delivered more than once), now.
+     */
+    public void assertEveryHasExactly(Set<String> expected) throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Sink sink : sinks) {
+            Set<String> held = new HashSet<>(sink.postIds());
+            Set<String> lacks = new TreeSet<>(expected);
+            lacks.removeAll(held);
+            Set<String> other = new TreeSet<>(held);
+            other.removeAll(expected);
+            if (!lacks.isEmpty() || !other.isEmpty()) {
+                problems.add(sink.name() + " lacks " + lacks.size() + " " + lacks.stream().limit(3).toList() + " and holds "
+                        + other.size() + " unexpected " + other.stream().limit(3).toList());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("not every sink holds exactly the expected posts: " + String.join("; ", problems));
+        }
+    }
+
+    /** One line: each sink and how many records it holds. */
+    public static String summary(Map<String, Integer> held) {
+        return held.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static String describe(Map<String, Set<String>> missing) {
+        return missing.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(e -> e.getKey() + " lacks " + e.getValue().size() + " (e.g. "
+                        + e.getValue().stream().limit(3).collect(Collectors.joining(", ")) + ")")
+                .collect(Collectors.joining("; "));
+    }
+}

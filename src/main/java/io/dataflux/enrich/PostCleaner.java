@@ -3,17 +3,20 @@ package io.dataflux.enrich;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
-import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
+import org.jsoup.parser.Parser;
 import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
 
 /**
  * Cleans the text fields of a post, and does nothing more: HTML becomes plain text (scripts and styles dropped,
@@ -38,7 +41,7 @@ public final class PostCleaner implements Processor {
         PostFields.optionalString(post, PostFields.BODY).ifPresent(html -> {
             if (isMarkup(html)) {
                 Set<String> links = new LinkedHashSet<>();
-                String text = text(Jsoup.parseBodyFragment(html), links);
+                String text = text(FragmentParser.parse(html), links);
                 post.put(PostFields.LINKS, new ArrayList<>(links));
                 post.put(PostFields.BODY, normalise(text));
             } else {
@@ -50,7 +53,7 @@ public final class PostCleaner implements Processor {
 
     /** Plain text of an HTML fragment, normalised. */
     public static String toText(String html) {
-        return normalise(isMarkup(html) ? text(Jsoup.parseBodyFragment(html), null) : html);
+        return normalise(isMarkup(html) ? text(FragmentParser.parse(html), null) : html);
     }
 
     /**
@@ -58,9 +61,9 @@ public final class PostCleaner implements Processor {
      * U+200B and U+00AD, which a person may have written. The same walk collects the http(s) targets of the anchors,
      * in order, once each, into {@code links} (when given); javascript: and other schemes are dropped.
      */
-    private static String text(Document document, Set<String> links) {
-        StringBuilder text = new StringBuilder();
-        NodeTraversor.traverse((node, depth) -> {
+    private static String text(List<Node> body, Set<String> links) {
+        StringBuilder text = new StringBuilder().append(' '); // the body element is a block
+        NodeVisitor visitor = (node, depth) -> {
             if (node instanceof TextNode textNode) {
                 text.append(textNode.getWholeText());
             } else if (node instanceof Element element) {
@@ -71,8 +74,39 @@ public final class PostCleaner implements Processor {
                     text.append(' ');
                 }
             }
-        }, document.body());
+        };
+        for (Node node : body) {
+            NodeTraversor.traverse(visitor, node);
+        }
         return text.toString();
+    }
+
+    /**
+     * What {@code Jsoup.parseBodyFragment} parses, the nodes of the body, without the document around them and with a
+     * parser per thread: a new parser starts each parse with a fresh copy of the HTML tag set (the costliest part of
+     * parsing a post), a kept one has the tags it met before. It is renewed every {@link #RENEW_AFTER} parses, so that
+     * the tag names of the input (the set keeps unknown ones too) never pile up.
+     */
+    private static final class FragmentParser {
+
+        static final int RENEW_AFTER = 1000;
+        private static final ThreadLocal<FragmentParser> PER_THREAD = ThreadLocal.withInitial(FragmentParser::new);
+
+        private final Element body = Document.createShell("").body();
+        private Parser parser = Parser.htmlParser();
+        private int parses;
+
+        static List<Node> parse(String html) {
+            return PER_THREAD.get().nodes(html);
+        }
+
+        private List<Node> nodes(String html) {
+            if (++parses > RENEW_AFTER) {
+                parser = Parser.htmlParser();
+                parses = 1;
+            }
+            return parser.parseFragmentInput(html, body, "");
+        }
     }
 
     /** Text without a tag or an entity reads the same as HTML once whitespace is collapsed: no parse needed. */
@@ -93,31 +127,34 @@ public final class PostCleaner implements Processor {
 
     /** Runs of control characters and whitespace as one space (what the regexes \p{Cc} then [\s...]+ made). */
     static String collapseSpaces(String text) {
-        StringBuilder out = null;
         int length = text.length();
         int i = 0;
+        // the common start: nothing to change up to the first control character or run of spaces
         while (i < length) {
             char c = text.charAt(i);
+            if (isSpaceOrControl(c) && (c != ' ' || (i + 1 < length && isSpaceOrControl(text.charAt(i + 1))))) {
+                break;
+            }
+            i++;
+        }
+        if (i == length) {
+            return text;
+        }
+        char[] out = new char[length];
+        text.getChars(0, i, out, 0);
+        int n = i;
+        while (i < length) {
+            char c = text.charAt(i++);
             if (!isSpaceOrControl(c)) {
-                if (out != null) {
-                    out.append(c);
-                }
-                i++;
+                out[n++] = c;
                 continue;
             }
-            int end = i + 1;
-            while (end < length && isSpaceOrControl(text.charAt(end))) {
-                end++;
+            while (i < length && isSpaceOrControl(text.charAt(i))) {
+                i++;
             }
-            if (out == null && (c != ' ' || end - i > 1)) {
-                out = new StringBuilder(length).append(text, 0, i);
-            }
-            if (out != null) {
-                out.append(' ');
-            }
-            i = end;
+            out[n++] = ' ';
         }
-        return out == null ? text : out.toString();
+        return new String(out, 0, n);
     }
 
     /** A control character (C0, DEL, C1) or whitespace: regex \s, U+00A0, U+2000 to U+200A, U+3000. */

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.enrich.PostFields;
 import io.dataflux.enrich.EnrichedPost;
-import io.dataflux.sink.mysql.PostVersion;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -49,7 +48,7 @@ public final class PostRecords {
         GenericRecord record = columns(enriched.post(), ingestedAt);
         record.put("extra", enriched.json().without(COLUMNS));
         record.put("source_id", enriched.sourceId());
-        record.put("version_key", PostVersion.key(enriched.post(), enriched.sourceId(), enriched.source().payload()));
+        record.put("version_key", enriched.versionKey());
         return record;
     }
 

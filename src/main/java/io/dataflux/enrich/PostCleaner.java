@@ -3,18 +3,20 @@ package io.dataflux.enrich;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
-import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
+import org.jsoup.parser.Parser;
 import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
 
 /**
  * Cleans the text fields of a post, and does nothing more: HTML becomes plain text (scripts and styles dropped,
@@ -27,10 +29,6 @@ import org.jsoup.select.NodeTraversor;
  */
 public final class PostCleaner implements Processor {
 
-    /** Control characters (tab and newline included: whitespace collapses anyway). */
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cc}");
-    private static final Pattern WHITESPACE = Pattern.compile("[\\s\\u00A0\\u2000-\\u200A\\u3000]+");
-
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
         @SuppressWarnings("unchecked")
@@ -42,9 +40,10 @@ public final class PostCleaner implements Processor {
         PostFields.optionalString(post, PostFields.TITLE).ifPresent(title -> post.put(PostFields.TITLE, toText(title)));
         PostFields.optionalString(post, PostFields.BODY).ifPresent(html -> {
             if (isMarkup(html)) {
-                Document document = Jsoup.parseBodyFragment(html);
-                post.put(PostFields.LINKS, new ArrayList<>(anchorLinks(document)));
-                post.put(PostFields.BODY, normalise(text(document)));
+                Set<String> links = new LinkedHashSet<>();
+                String text = text(FragmentParser.parse(html), links);
+                post.put(PostFields.LINKS, new ArrayList<>(links));
+                post.put(PostFields.BODY, normalise(text));
             } else {
                 post.put(PostFields.LINKS, new ArrayList<>());
                 post.put(PostFields.BODY, normalise(html));
@@ -54,23 +53,60 @@ public final class PostCleaner implements Processor {
 
     /** Plain text of an HTML fragment, normalised. */
     public static String toText(String html) {
-        return normalise(isMarkup(html) ? text(Jsoup.parseBodyFragment(html)) : html);
+        return normalise(isMarkup(html) ? text(FragmentParser.parse(html), null) : html);
     }
 
     /**
      * The text of the document's nodes, a space at each block or line break. Not jsoup's text(): that one also drops
-     * U+200B and U+00AD, which a person may have written.
+     * U+200B and U+00AD, which a person may have written. The same walk collects the http(s) targets of the anchors,
+     * in order, once each, into {@code links} (when given); javascript: and other schemes are dropped.
      */
-    private static String text(Document document) {
-        StringBuilder text = new StringBuilder();
-        NodeTraversor.traverse((node, depth) -> {
+    private static String text(List<Node> body, Set<String> links) {
+        StringBuilder text = new StringBuilder().append(' '); // the body element is a block
+        NodeVisitor visitor = (node, depth) -> {
             if (node instanceof TextNode textNode) {
                 text.append(textNode.getWholeText());
-            } else if (node instanceof Element element && (element.isBlock() || element.nameIs("br"))) {
-                text.append(' ');
+            } else if (node instanceof Element element) {
+                if (links != null && element.nameIs("a") && element.hasAttr("href")) {
+                    anchorLink(element.attr("href"), links);
+                }
+                if (element.isBlock() || element.nameIs("br")) {
+                    text.append(' ');
+                }
             }
-        }, document.body());
+        };
+        for (Node node : body) {
+            NodeTraversor.traverse(visitor, node);
+        }
         return text.toString();
+    }
+
+    /**
+     * What {@code Jsoup.parseBodyFragment} parses, the nodes of the body, without the document around them and with a
+     * parser per thread: a new parser starts each parse with a fresh copy of the HTML tag set (the costliest part of
+     * parsing a post), a kept one has the tags it met before. It is renewed every {@link #RENEW_AFTER} parses, so that
+     * the tag names of the input (the set keeps unknown ones too) never pile up.
+     */
+    private static final class FragmentParser {
+
+        static final int RENEW_AFTER = 1000;
+        private static final ThreadLocal<FragmentParser> PER_THREAD = ThreadLocal.withInitial(FragmentParser::new);
+
+        private final Element body = Document.createShell("").body();
+        private Parser parser = Parser.htmlParser();
+        private int parses;
+
+        static List<Node> parse(String html) {
+            return PER_THREAD.get().nodes(html);
+        }
+
+        private List<Node> nodes(String html) {
+            if (++parses > RENEW_AFTER) {
+                parser = Parser.htmlParser();
+                parses = 1;
+            }
+            return parser.parseFragmentInput(html, body, "");
+        }
     }
 
     /** Text without a tag or an entity reads the same as HTML once whitespace is collapsed: no parse needed. */
@@ -78,10 +114,52 @@ public final class PostCleaner implements Processor {
         return text.indexOf('<') >= 0 || text.indexOf('&') >= 0;
     }
 
+    /**
+     * NFC, then each control character (regex \p{Cc}) as a space, then each run of whitespace (regex \s, no-break
+     * space, U+2000 to U+200A, U+3000) as one space, then stripped: one pass instead of two regular expressions.
+     */
     static String normalise(String text) {
-        String nfc = Normalizer.normalize(withoutLoneSurrogates(text), Normalizer.Form.NFC);
-        String visible = CONTROL.matcher(nfc).replaceAll(" ");
-        return WHITESPACE.matcher(visible).replaceAll(" ").strip();
+        String fixed = withoutLoneSurrogates(text);
+        String nfc = Normalizer.isNormalized(fixed, Normalizer.Form.NFC) ? fixed
+                : Normalizer.normalize(fixed, Normalizer.Form.NFC);
+        return collapseSpaces(nfc).strip();
+    }
+
+    /** Runs of control characters and whitespace as one space (what the regexes \p{Cc} then [\s...]+ made). */
+    static String collapseSpaces(String text) {
+        int length = text.length();
+        int i = 0;
+        // the common start: nothing to change up to the first control character or run of spaces
+        while (i < length) {
+            char c = text.charAt(i);
+            if (isSpaceOrControl(c) && (c != ' ' || (i + 1 < length && isSpaceOrControl(text.charAt(i + 1))))) {
+                break;
+            }
+            i++;
+        }
+        if (i == length) {
+            return text;
+        }
+        char[] out = new char[length];
+        text.getChars(0, i, out, 0);
+        int n = i;
+        while (i < length) {
+            char c = text.charAt(i++);
+            if (!isSpaceOrControl(c)) {
+                out[n++] = c;
+                continue;
+            }
+            while (i < length && isSpaceOrControl(text.charAt(i))) {
+                i++;
+            }
+            out[n++] = ' ';
+        }
+        return new String(out, 0, n);
+    }
+
+    /** A control character (C0, DEL, C1) or whitespace: regex \s, U+00A0, U+2000 to U+200A, U+3000. */
+    private static boolean isSpaceOrControl(char c) {
+        return c <= ' ' || (c >= '\u007F' && c <= '\u00A0') || (c >= '\u2000' && c <= '\u200A') || c == '\u3000';
     }
 
     static String withoutLoneSurrogates(String text) {
@@ -107,16 +185,28 @@ public final class PostCleaner implements Processor {
         return fixed == null ? text : fixed.toString();
     }
 
-    /** http(s) targets of the anchors, in order, once each; javascript: and other schemes are dropped. */
-    private static Set<String> anchorLinks(Document document) {
-        Set<String> links = new LinkedHashSet<>();
-        for (Element anchor : document.select("a[href]")) {
-            String href = anchor.attr("href").strip();
-            String lower = href.toLowerCase();
-            if (lower.startsWith("http://") || lower.startsWith("https://")) {
-                links.add(href);
+    /** Adds an anchor's target when it is an http(s) link. */
+    private static void anchorLink(String target, Set<String> links) {
+        String href = target.strip();
+        if (startsWithAsciiIgnoreCase(href, "http://") || startsWithAsciiIgnoreCase(href, "https://")) {
+            links.add(href);
+        }
+    }
+
+    /** What {@code text.toLowerCase().startsWith(lowerCase)} says for an ASCII prefix, without the lower-cased copy. */
+    private static boolean startsWithAsciiIgnoreCase(String text, String lowerCase) {
+        if (text.length() < lowerCase.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerCase.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != lowerCase.charAt(i)) {
+                return false;
             }
         }
-        return links;
+        return true;
     }
 }

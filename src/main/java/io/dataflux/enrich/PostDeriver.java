@@ -31,6 +31,15 @@ public final class PostDeriver implements Processor {
 
     /** Word boundaries: a BreakIterator is not thread-safe and costly to create, so each enrich thread keeps one. */
     private static final ThreadLocal<BreakIterator> WORDS = ThreadLocal.withInitial(() -> BreakIterator.getWordInstance(Locale.ROOT));
+    /** A MessageDigest is not thread-safe and costs a provider look-up to get: each enrich thread keeps one. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    });
+    private static final HexFormat HEX = HexFormat.of();
     /** What ends a link written in the text (what the regex [^\s<>"'`] it replaces excluded). */
     private static final String LINK_END = " \t\n\u000B\f\r<>\"'`";
     /** Trailing punctuation that belongs to the sentence, not to the link. */
@@ -251,12 +260,7 @@ public final class PostDeriver implements Processor {
     /** SHA-256 of the lower-cased title and body with whitespace collapsed: equal for reposts of the same text. */
     static String contentHash(String title, String body) {
         String canonical = canonical(title) + "\n" + canonical(body);
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return HEX.formatHex(SHA256.get().digest(canonical.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Lower case, runs of regex \s (space, tab, line feed, vertical tab, form feed, carriage return) as one space, stripped. */

@@ -7,7 +7,6 @@ import io.dataflux.enrich.PostFields;
 import io.dataflux.enrich.EnrichedBatch;
 import io.dataflux.enrich.EnrichedPost;
 import io.dataflux.ExchangeProperties;
-import io.dataflux.sink.mysql.PostVersion;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -63,7 +62,7 @@ public final class KafkaLineage implements Processor {
                         + " (camel.component.kafka.record-metadata must be true)");
             }
             RecordMetadata metadata = sent.get(0);
-            String versionKey = PostVersion.key(post.post(), post.sourceId(), post.source().payload());
+            String versionKey = post.versionKey(); // computed once, for MySQL's row
             rows.add(new LineageStore.KafkaRow((String) post.post().get(PostFields.ID), versionKey, post.sourceId(),
                     LineageKeys.of(post.sourceId(), versionKey), metadata.topic(), metadata.partition(),
                     metadata.offset()));

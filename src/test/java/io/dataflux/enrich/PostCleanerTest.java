@@ -3,10 +3,21 @@ package io.dataflux.enrich;
 import static io.dataflux.enrich.PostParserTest.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
+import io.dataflux.sample.ForumPostGenerator;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeTraversor;
 import org.junit.jupiter.api.Test;
 
 class PostCleanerTest {
@@ -115,5 +126,80 @@ class PostCleanerTest {
         post.put("body", 12);
 
         assertRejected(() -> cleaner.clean(post), RejectReason.WRONG_TYPE, "'body' must be a string, not a number");
+    }
+
+    @Test
+    void cleansAsTheRegularExpressionsAndTheAnchorSelectDidOnGeneratedAndTrickyPosts() {
+        List<String> texts = new ArrayList<>(List.of(
+                " \u0007\u0085 a\u00A0\u00A0b\u2028c \u1680 \u205F\u2007\u200Ad\u200B\u202F e \u2029",
+                "\u2028 lead and trail \u1680", "x\u007F\u0080\u009F\u00A0y", "\t\n\u000B\f\r\u001C\u001F z \u3000",
+                "e\u0301t\u00e9 \u0301abc \uD800 \uDC00x \uD83D\uDE80 \u2126 \u212B", "   ", "", "single",
+                "<p>Caf&eacute;&nbsp;&amp; <b>b</b></p><script>x()</script><br>y<div>z</div>",
+                "<a href=' HTTPS://Up.example/A '>u</a><a HREF='http://b.example'>b</a><a href='httpſ://s'>s</a>"
+                        + "<a href='ftp://f'>f</a><a>no</a><a href=''>e</a><svg><a href='https://svg.example'>v</a></svg>"
+                        + "<a href='https://up.example/A'>dup</a><A href='hTTp://c.example'>c</a>",
+                "<table><tr><td>a<td>b</table><ul><li>1<li>2</ul>t&#x1F600;&#0;&#128;&lt;x&gt;",
+                "no markup but & an ampersand", "<title>t</title><style>s{}</style><textarea>ta</textarea><noscript>n</noscript>"));
+        ForumPostGenerator generator = new ForumPostGenerator(11, "c-", 0.0, 65536, 700);
+        PostParser parser = new PostParser();
+        for (int i = 0; i < 1000; i++) {
+            Map<String, Object> post = parser.parse(generator.next().payload());
+            texts.add((String) post.get("title"));
+            texts.add((String) post.get("body"));
+        }
+        for (String text : texts) {
+            Map<String, Object> post = post(text, text);
+
+            cleaner.clean(post);
+
+            assertThat(post.get("title")).as(text).isEqualTo(Former.toText(text));
+            assertThat(post.get("body")).as(text).isEqualTo(Former.toText(text));
+            assertThat(post.get("links")).as(text).isEqualTo(Former.links(text));
+        }
+    }
+
+    /** What PostCleaner did before its hand-written normalisation and its one walk for text and links. */
+    private static final class Former {
+
+        static final Pattern CONTROL = Pattern.compile("\\p{Cc}");
+        static final Pattern WHITESPACE = Pattern.compile("[\\s\\u00A0\\u2000-\\u200A\\u3000]+");
+
+        static String toText(String html) {
+            boolean markup = html.indexOf('<') >= 0 || html.indexOf('&') >= 0;
+            return normalise(markup ? text(Jsoup.parseBodyFragment(html)) : html);
+        }
+
+        static String text(Document document) {
+            StringBuilder text = new StringBuilder();
+            NodeTraversor.traverse((node, depth) -> {
+                if (node instanceof TextNode textNode) {
+                    text.append(textNode.getWholeText());
+                } else if (node instanceof Element element && (element.isBlock() || element.nameIs("br"))) {
+                    text.append(' ');
+                }
+            }, document.body());
+            return text.toString();
+        }
+
+        static String normalise(String text) {
+            String nfc = Normalizer.normalize(PostCleaner.withoutLoneSurrogates(text), Normalizer.Form.NFC);
+            String visible = CONTROL.matcher(nfc).replaceAll(" ");
+            return WHITESPACE.matcher(visible).replaceAll(" ").strip();
+        }
+
+        static List<String> links(String html) {
+            if (!(html.indexOf('<') >= 0 || html.indexOf('&') >= 0)) {
+                return List.of();
+            }
+            Set<String> links = new LinkedHashSet<>();
+            for (Element anchor : Jsoup.parseBodyFragment(html).select("a[href]")) {
+                String href = anchor.attr("href").strip();
+                String lower = href.toLowerCase();
+                if (lower.startsWith("http://") || lower.startsWith("https://")) {
+                    links.add(href);
+                }
+            }
+            return new ArrayList<>(links);
+        }
     }
 }

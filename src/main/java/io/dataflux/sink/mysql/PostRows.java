@@ -38,7 +38,7 @@ public final class PostRows {
 
     /** The parameters of one row, with its version key from the record's bytes too ({@link PostVersion}). */
     public static Map<String, Object> toRow(Map<String, Object> post, String sourceId, byte[] payload) {
-        Map<String, Object> row = columns(post, sourceId, payload);
+        Map<String, Object> row = columns(post, sourceId, PostVersion.key(post, sourceId, payload));
         row.put(PostFields.HASHTAGS, json(post.getOrDefault(PostFields.HASHTAGS, List.of())));
         row.put(PostFields.MENTIONS, json(post.getOrDefault(PostFields.MENTIONS, List.of())));
         row.put(PostFields.LINKS, json(post.getOrDefault(PostFields.LINKS, List.of())));
@@ -49,12 +49,13 @@ public final class PostRows {
 
     /**
      * The parameters of an enriched post's row: the JSON columns are cut from the post's JSON, serialized once for
-     * every sink ({@link EnrichedPost#json()}), and hold the same text as {@link #toRow(Map, String, byte[])}'s.
+     * every sink ({@link EnrichedPost#json()}), the version key is the post's own ({@link EnrichedPost#versionKey()}),
+     * and the columns hold the same text as {@link #toRow(Map, String, byte[])}'s.
      */
     public static Map<String, Object> toRow(EnrichedPost enriched) {
         Map<String, Object> post = enriched.post();
         PostJson json = enriched.json();
-        Map<String, Object> row = columns(post, enriched.sourceId(), enriched.source().payload());
+        Map<String, Object> row = columns(post, enriched.sourceId(), enriched.versionKey());
         row.put(PostFields.HASHTAGS, listField(json, PostFields.HASHTAGS));
         row.put(PostFields.MENTIONS, listField(json, PostFields.MENTIONS));
         row.put(PostFields.LINKS, listField(json, PostFields.LINKS));
@@ -63,7 +64,7 @@ public final class PostRows {
         return row;
     }
 
-    private static Map<String, Object> columns(Map<String, Object> post, String sourceId, byte[] payload) {
+    private static Map<String, Object> columns(Map<String, Object> post, String sourceId, String versionKey) {
         Map<String, Object> row = new HashMap<>();
         row.put(PostFields.ID, post.get(PostFields.ID));
         row.put(PostFields.THREAD_ID, post.get(PostFields.THREAD_ID));
@@ -75,7 +76,7 @@ public final class PostRows {
         row.put(PostFields.WORD_COUNT, post.get(PostFields.WORD_COUNT));
         row.put(PostFields.CONTENT_HASH, post.get(PostFields.CONTENT_HASH));
         row.put("source_id", sourceId);
-        row.put("version_key", PostVersion.key(post, sourceId, payload));
+        row.put("version_key", versionKey);
         return row;
     }
 

@@ -1,14 +1,16 @@
 package io.dataflux.sink.mysql;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.dataflux.enrich.PostFields;
-import io.dataflux.deadletter.DeadLetterPayload;
 
 /**
  * The one merge rule: of the versions of a post, the one with the greatest version key is stored, whole. The key
@@ -22,6 +24,15 @@ public final class PostVersion {
 
     private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS");
     private static final Pattern STREAM_ENTRY_ID = Pattern.compile("(\\d+)-(\\d+)");
+    /** A MessageDigest is not thread-safe and costs a provider look-up to get: each thread keeps one. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    });
+    private static final HexFormat HEX = HexFormat.of();
 
     private PostVersion() {
     }
@@ -46,7 +57,7 @@ public final class PostVersion {
         }
         key.append('|');
         if (payload != null) {
-            key.append(DeadLetterPayload.sha256(payload));
+            key.append(HEX.formatHex(SHA256.get().digest(payload))); // as DeadLetterPayload.sha256 writes it
         }
         return key.toString();
     }

@@ -59,4 +59,20 @@ class PostVersionTest {
             assertThat(merged.get(0).sourceId()).isEqualTo("2-0");
         }
     }
+
+    @Test
+    void anEnrichedPostComputesItsKeyOnceAndEverySinkTakesThatOne() {
+        byte[] payload = "{\"id\":\"p\"}".getBytes(StandardCharsets.UTF_8);
+        Map<String, Object> post = post("2026-11-24T11:30:00+01:00", "t");
+        post.put("word_count", 1);
+        EnrichedPost enriched = new EnrichedPost(new SourceRecord("1700000000000-3", payload), post);
+
+        String key = enriched.versionKey();
+
+        assertThat(key).isEqualTo(PostVersion.key(post, "1700000000000-3", payload))
+                .endsWith("|" + io.dataflux.deadletter.DeadLetterPayload.sha256(payload));
+        assertThat(enriched.versionKey()).isSameAs(key);
+        assertThat(PostRows.toRow(enriched).get("version_key")).isSameAs(key);
+        assertThat(io.dataflux.archive.PostRecords.of(enriched, java.time.Instant.EPOCH).get("version_key")).isSameAs(key);
+    }
 }

@@ -4,14 +4,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
 
-/** The options of an hdfs endpoint. Names known from the old camel-hdfs keep their meaning. */
+/**
+ * The options of an hdfs endpoint, and (without the path) of the component, whose values are every endpoint's
+ * defaults. Names known from the old camel-hdfs keep their meaning.
+ */
 @UriParams
-public class HdfsConfiguration {
+public class HdfsConfiguration implements Cloneable {
 
     /** The NameNode's host name, or the name service when namedNodes is set; ignored for fileSystemType=LOCAL. */
     @UriPath
@@ -222,6 +226,17 @@ public class HdfsConfiguration {
     /** Read only files owned by this user; the others are skipped. */
     @UriParam(label = "consumer")
     private String owner;
+
+    /** A copy for one endpoint: the component's values as its defaults, its own Hadoop settings map. */
+    public HdfsConfiguration copy() {
+        try {
+            HdfsConfiguration copy = (HdfsConfiguration) clone();
+            copy.hadoopProperties = new HashMap<>(hadoopProperties);
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
 
     /** Parses hostName[:port]/path from the remaining part of an endpoint URI. */
     void parseLocation(String remaining) {

@@ -35,25 +35,17 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "blocksize":
         case "blockSize": getOrCreateConfiguration(target).setBlockSize(property(camelContext, long.class, value)); return true;
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "buffersize":
         case "bufferSize": getOrCreateConfiguration(target).setBufferSize(property(camelContext, int.class, value)); return true;
         case "checkidleinterval":
         case "checkIdleInterval": getOrCreateConfiguration(target).setCheckIdleInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "chunksize":
-        case "chunkSize": getOrCreateConfiguration(target).setChunkSize(property(camelContext, int.class, value)); return true;
         case "compressioncodec":
         case "compressionCodec": getOrCreateConfiguration(target).setCompressionCodec(property(camelContext, io.dataflux.component.hdfs.HdfsCompressionCodec.class, value)); return true;
-        case "compressiontype":
-        case "compressionType": getOrCreateConfiguration(target).setCompressionType(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.dataflux.component.hdfs.HdfsConfiguration.class, value)); return true;
         case "connectonstartup":
         case "connectOnStartup": getOrCreateConfiguration(target).setConnectOnStartup(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "decompress": getOrCreateConfiguration(target).setDecompress(property(camelContext, boolean.class, value)); return true;
-        case "delete": getOrCreateConfiguration(target).setDelete(property(camelContext, boolean.class, value)); return true;
         case "delimiter": getOrCreateConfiguration(target).setDelimiter(property(camelContext, java.lang.String.class, value)); return true;
         case "existingfilepolicy":
         case "existingFilePolicy": getOrCreateConfiguration(target).setExistingFilePolicy(property(camelContext, io.dataflux.component.hdfs.ExistingFilePolicy.class, value)); return true;
@@ -67,8 +59,6 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "filePrefix": getOrCreateConfiguration(target).setFilePrefix(property(camelContext, java.lang.String.class, value)); return true;
         case "filesystemtype":
         case "fileSystemType": getOrCreateConfiguration(target).setFileSystemType(property(camelContext, io.dataflux.component.hdfs.HdfsFileSystemType.class, value)); return true;
-        case "filetype":
-        case "fileType": getOrCreateConfiguration(target).setFileType(property(camelContext, io.dataflux.component.hdfs.HdfsFileType.class, value)); return true;
         case "format": getOrCreateConfiguration(target).setFormat(property(camelContext, io.dataflux.component.hdfs.WriteFormat.class, value)); return true;
         case "hadoopproperties":
         case "hadoopProperties": getOrCreateConfiguration(target).setHadoopProperties(property(camelContext, java.util.Map.class, value)); return true;
@@ -90,18 +80,12 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "kerberosKeytabLocation": getOrCreateConfiguration(target).setKerberosKeytabLocation(property(camelContext, java.lang.String.class, value)); return true;
         case "kerberosusername":
         case "kerberosUsername": getOrCreateConfiguration(target).setKerberosUsername(property(camelContext, java.lang.String.class, value)); return true;
-        case "keytype":
-        case "keyType": getOrCreateConfiguration(target).setKeyType(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": getOrCreateConfiguration(target).setLeaseRecoveryTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxconnectretries":
         case "maxConnectRetries": getOrCreateConfiguration(target).setMaxConnectRetries(property(camelContext, int.class, value)); return true;
-        case "maxmessagesperpoll":
-        case "maxMessagesPerPoll": getOrCreateConfiguration(target).setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
-        case "moveto":
-        case "moveTo": getOrCreateConfiguration(target).setMoveTo(property(camelContext, java.lang.String.class, value)); return true;
         case "namednodes":
         case "namedNodes": getOrCreateConfiguration(target).setNamedNodes(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
@@ -109,7 +93,6 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "openedsuffix":
         case "openedSuffix": getOrCreateConfiguration(target).setOpenedSuffix(property(camelContext, java.lang.String.class, value)); return true;
         case "overwrite": getOrCreateConfiguration(target).setOverwrite(property(camelContext, java.lang.Boolean.class, value)); return true;
-        case "owner": getOrCreateConfiguration(target).setOwner(property(camelContext, java.lang.String.class, value)); return true;
         case "parquetpagesize":
         case "parquetPageSize": getOrCreateConfiguration(target).setParquetPageSize(property(camelContext, int.class, value)); return true;
         case "parquetrowgroupsize":
@@ -117,14 +100,8 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "partition": getOrCreateConfiguration(target).setPartition(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionperrecord":
         case "partitionPerRecord": getOrCreateConfiguration(target).setPartitionPerRecord(property(camelContext, boolean.class, value)); return true;
-        case "pattern": getOrCreateConfiguration(target).setPattern(property(camelContext, java.lang.String.class, value)); return true;
-        case "readmode":
-        case "readMode": getOrCreateConfiguration(target).setReadMode(property(camelContext, io.dataflux.component.hdfs.ReadMode.class, value)); return true;
-        case "readsuffix":
-        case "readSuffix": getOrCreateConfiguration(target).setReadSuffix(property(camelContext, java.lang.String.class, value)); return true;
         case "recoveronstartup":
         case "recoverOnStartup": getOrCreateConfiguration(target).setRecoverOnStartup(property(camelContext, boolean.class, value)); return true;
-        case "recursive": getOrCreateConfiguration(target).setRecursive(property(camelContext, boolean.class, value)); return true;
         case "replication": getOrCreateConfiguration(target).setReplication(property(camelContext, short.class, value)); return true;
         case "rollage":
         case "rollAge": getOrCreateConfiguration(target).setRollAge(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -138,12 +115,8 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "splitstrategy":
         case "splitStrategy": getOrCreateConfiguration(target).setSplitStrategy(property(camelContext, java.lang.String.class, value)); return true;
-        case "streamdownload":
-        case "streamDownload": getOrCreateConfiguration(target).setStreamDownload(property(camelContext, boolean.class, value)); return true;
         case "syncmode":
         case "syncMode": getOrCreateConfiguration(target).setSyncMode(property(camelContext, io.dataflux.component.hdfs.SyncMode.class, value)); return true;
-        case "valuetype":
-        case "valueType": getOrCreateConfiguration(target).setValueType(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -156,25 +129,17 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "autowiredEnabled": return boolean.class;
         case "blocksize":
         case "blockSize": return long.class;
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": return boolean.class;
         case "buffersize":
         case "bufferSize": return int.class;
         case "checkidleinterval":
         case "checkIdleInterval": return long.class;
-        case "chunksize":
-        case "chunkSize": return int.class;
         case "compressioncodec":
         case "compressionCodec": return io.dataflux.component.hdfs.HdfsCompressionCodec.class;
-        case "compressiontype":
-        case "compressionType": return java.lang.String.class;
         case "configuration": return io.dataflux.component.hdfs.HdfsConfiguration.class;
         case "connectonstartup":
         case "connectOnStartup": return boolean.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
-        case "decompress": return boolean.class;
-        case "delete": return boolean.class;
         case "delimiter": return java.lang.String.class;
         case "existingfilepolicy":
         case "existingFilePolicy": return io.dataflux.component.hdfs.ExistingFilePolicy.class;
@@ -188,8 +153,6 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "filePrefix": return java.lang.String.class;
         case "filesystemtype":
         case "fileSystemType": return io.dataflux.component.hdfs.HdfsFileSystemType.class;
-        case "filetype":
-        case "fileType": return io.dataflux.component.hdfs.HdfsFileType.class;
         case "format": return io.dataflux.component.hdfs.WriteFormat.class;
         case "hadoopproperties":
         case "hadoopProperties": return java.util.Map.class;
@@ -211,18 +174,12 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "kerberosKeytabLocation": return java.lang.String.class;
         case "kerberosusername":
         case "kerberosUsername": return java.lang.String.class;
-        case "keytype":
-        case "keyType": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": return long.class;
         case "maxconnectretries":
         case "maxConnectRetries": return int.class;
-        case "maxmessagesperpoll":
-        case "maxMessagesPerPoll": return int.class;
-        case "moveto":
-        case "moveTo": return java.lang.String.class;
         case "namednodes":
         case "namedNodes": return java.lang.String.class;
         case "objectmapper":
@@ -230,7 +187,6 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "openedsuffix":
         case "openedSuffix": return java.lang.String.class;
         case "overwrite": return java.lang.Boolean.class;
-        case "owner": return java.lang.String.class;
         case "parquetpagesize":
         case "parquetPageSize": return int.class;
         case "parquetrowgroupsize":
@@ -238,14 +194,8 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "partition": return java.lang.String.class;
         case "partitionperrecord":
         case "partitionPerRecord": return boolean.class;
-        case "pattern": return java.lang.String.class;
-        case "readmode":
-        case "readMode": return io.dataflux.component.hdfs.ReadMode.class;
-        case "readsuffix":
-        case "readSuffix": return java.lang.String.class;
         case "recoveronstartup":
         case "recoverOnStartup": return boolean.class;
-        case "recursive": return boolean.class;
         case "replication": return short.class;
         case "rollage":
         case "rollAge": return long.class;
@@ -259,12 +209,8 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "shutdownTimeout": return long.class;
         case "splitstrategy":
         case "splitStrategy": return java.lang.String.class;
-        case "streamdownload":
-        case "streamDownload": return boolean.class;
         case "syncmode":
         case "syncMode": return io.dataflux.component.hdfs.SyncMode.class;
-        case "valuetype":
-        case "valueType": return java.lang.String.class;
         default: return null;
         }
     }
@@ -278,25 +224,17 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "blocksize":
         case "blockSize": return getOrCreateConfiguration(target).getBlockSize();
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "buffersize":
         case "bufferSize": return getOrCreateConfiguration(target).getBufferSize();
         case "checkidleinterval":
         case "checkIdleInterval": return getOrCreateConfiguration(target).getCheckIdleInterval();
-        case "chunksize":
-        case "chunkSize": return getOrCreateConfiguration(target).getChunkSize();
         case "compressioncodec":
         case "compressionCodec": return getOrCreateConfiguration(target).getCompressionCodec();
-        case "compressiontype":
-        case "compressionType": return getOrCreateConfiguration(target).getCompressionType();
         case "configuration": return target.getConfiguration();
         case "connectonstartup":
         case "connectOnStartup": return getOrCreateConfiguration(target).isConnectOnStartup();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
-        case "decompress": return getOrCreateConfiguration(target).isDecompress();
-        case "delete": return getOrCreateConfiguration(target).isDelete();
         case "delimiter": return getOrCreateConfiguration(target).getDelimiter();
         case "existingfilepolicy":
         case "existingFilePolicy": return getOrCreateConfiguration(target).getExistingFilePolicy();
@@ -310,8 +248,6 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "filePrefix": return getOrCreateConfiguration(target).getFilePrefix();
         case "filesystemtype":
         case "fileSystemType": return getOrCreateConfiguration(target).getFileSystemType();
-        case "filetype":
-        case "fileType": return getOrCreateConfiguration(target).getFileType();
         case "format": return getOrCreateConfiguration(target).getFormat();
         case "hadoopproperties":
         case "hadoopProperties": return getOrCreateConfiguration(target).getHadoopProperties();
@@ -333,18 +269,12 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "kerberosKeytabLocation": return getOrCreateConfiguration(target).getKerberosKeytabLocation();
         case "kerberosusername":
         case "kerberosUsername": return getOrCreateConfiguration(target).getKerberosUsername();
-        case "keytype":
-        case "keyType": return getOrCreateConfiguration(target).getKeyType();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": return getOrCreateConfiguration(target).getLeaseRecoveryTimeout();
         case "maxconnectretries":
         case "maxConnectRetries": return getOrCreateConfiguration(target).getMaxConnectRetries();
-        case "maxmessagesperpoll":
-        case "maxMessagesPerPoll": return getOrCreateConfiguration(target).getMaxMessagesPerPoll();
-        case "moveto":
-        case "moveTo": return getOrCreateConfiguration(target).getMoveTo();
         case "namednodes":
         case "namedNodes": return getOrCreateConfiguration(target).getNamedNodes();
         case "objectmapper":
@@ -352,7 +282,6 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "openedsuffix":
         case "openedSuffix": return getOrCreateConfiguration(target).getOpenedSuffix();
         case "overwrite": return getOrCreateConfiguration(target).getOverwrite();
-        case "owner": return getOrCreateConfiguration(target).getOwner();
         case "parquetpagesize":
         case "parquetPageSize": return getOrCreateConfiguration(target).getParquetPageSize();
         case "parquetrowgroupsize":
@@ -360,14 +289,8 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "partition": return getOrCreateConfiguration(target).getPartition();
         case "partitionperrecord":
         case "partitionPerRecord": return getOrCreateConfiguration(target).isPartitionPerRecord();
-        case "pattern": return getOrCreateConfiguration(target).getPattern();
-        case "readmode":
-        case "readMode": return getOrCreateConfiguration(target).getReadMode();
-        case "readsuffix":
-        case "readSuffix": return getOrCreateConfiguration(target).getReadSuffix();
         case "recoveronstartup":
         case "recoverOnStartup": return getOrCreateConfiguration(target).isRecoverOnStartup();
-        case "recursive": return getOrCreateConfiguration(target).isRecursive();
         case "replication": return getOrCreateConfiguration(target).getReplication();
         case "rollage":
         case "rollAge": return getOrCreateConfiguration(target).getRollAge();
@@ -381,12 +304,8 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "splitstrategy":
         case "splitStrategy": return getOrCreateConfiguration(target).getSplitStrategy();
-        case "streamdownload":
-        case "streamDownload": return getOrCreateConfiguration(target).isStreamDownload();
         case "syncmode":
         case "syncMode": return getOrCreateConfiguration(target).getSyncMode();
-        case "valuetype":
-        case "valueType": return getOrCreateConfiguration(target).getValueType();
         default: return null;
         }
     }

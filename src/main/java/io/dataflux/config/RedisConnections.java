@@ -1,24 +1,17 @@
 package io.dataflux.config;
 
-import java.time.Duration;
-
-import javax.net.ssl.SSLParameters;
-
+import io.dataflux.component.redis.RedisConnectionSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import org.springframework.data.redis.connection.RedisPassword;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
-import redis.clients.jedis.Jedis;
 
 /**
  * The one definition of the Redis connection (bean {@value #BEAN}): server, ACL user and password, database, TLS and
- * timeouts from the {@code dataflux.redis.*} keys. The source, the author lookup, the list reaper, {@code load} and
+ * timeouts from the {@code dataflux.redis.*} keys, built as the redis-source component builds its own
+ * ({@link RedisConnectionSettings}). The source, the author lookup, the list reaper, {@code load} and
  * {@code check} all borrow from its pool.
  */
 public final class RedisConnections {
@@ -31,18 +24,6 @@ public final class RedisConnections {
 
     /** A started, pooled factory; it opens no connection until one is borrowed. */
     public static JedisConnectionFactory create(CamelContext context) throws Exception {
-        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(property(context, "dataflux.redis.host"),
-                Integer.parseInt(property(context, "dataflux.redis.port")));
-        server.setDatabase(Integer.parseInt(property(context, "dataflux.redis.database")));
-        String username = optional(context, "dataflux.redis.username");
-        if (!username.isBlank()) {
-            server.setUsername(username);
-        }
-        String password = optional(context, "dataflux.redis.password");
-        if (!password.isEmpty()) {
-            server.setPassword(RedisPassword.of(password));
-        }
-
         long connectTimeout = Long.parseLong(property(context, "dataflux.redis.connect-timeout"));
         long blockTimeout = Long.parseLong(property(context, "dataflux.redis.block-timeout"));
         // the source blocks in XREADGROUP up to block-timeout: the socket must wait longer than that
@@ -53,33 +34,16 @@ public final class RedisConnections {
         int needed = 3 + Integer.parseInt(property(context, "dataflux.redis.max-inflight-batches"))
                 + Integer.parseInt(property(context, "dataflux.enrich.threads"));
         int poolSize = Math.max(Integer.parseInt(property(context, "dataflux.redis.pool-size")), needed);
-
-        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(poolSize);
-        pool.setMaxIdle(poolSize);
-        pool.setMinIdle(0);
-        pool.setMaxWait(Duration.ofMillis(connectTimeout + blockTimeout));
-        JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
-                .clientName("dataflux")
-                .connectTimeout(Duration.ofMillis(connectTimeout))
-                .readTimeout(Duration.ofMillis(readTimeout));
-        if (Boolean.parseBoolean(property(context, "dataflux.redis.tls.enabled"))) {
-            SSLParameters tls = new SSLParameters();
-            if (Boolean.parseBoolean(property(context, "dataflux.redis.tls.verify-host"))) {
-                // the certificate must name the host we meant, as HTTPS checks it
-                tls.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            JedisClientConfiguration.JedisSslClientConfigurationBuilder ssl = client.useSsl().sslParameters(tls);
-            SSLContextParameters stores = tlsStores(context);
-            if (stores != null) {
-                ssl.sslSocketFactory(stores.createSSLContext(context).getSocketFactory());
-            }
-        }
-        client.usePooling().poolConfig(pool);
-        JedisConnectionFactory factory = new JedisConnectionFactory(server, client.build());
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
+        boolean tls = Boolean.parseBoolean(property(context, "dataflux.redis.tls.enabled"));
+        SSLContextParameters stores = tls ? tlsStores(context) : null;
+        return new RedisConnectionSettings(property(context, "dataflux.redis.host"),
+                Integer.parseInt(property(context, "dataflux.redis.port")),
+                Integer.parseInt(property(context, "dataflux.redis.database")),
+                optional(context, "dataflux.redis.username"), optional(context, "dataflux.redis.password"),
+                tls, Boolean.parseBoolean(property(context, "dataflux.redis.tls.verify-host")),
+                stores == null ? null : stores.createSSLContext(context).getSocketFactory(),
+                poolSize, connectTimeout, readTimeout, connectTimeout + blockTimeout, "dataflux")
+                .createFactory();
     }
 
     /** The trust store (else the JVM's) and the optional key store of a client certificate; null when neither is set. */

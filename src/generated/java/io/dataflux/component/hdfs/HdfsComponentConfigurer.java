@@ -19,20 +19,104 @@ import org.apache.camel.support.component.PropertyConfigurerSupport;
 @SuppressWarnings("unchecked")
 public class HdfsComponentConfigurer extends PropertyConfigurerSupport implements GeneratedPropertyConfigurer, PropertyConfigurerGetter {
 
+    private io.dataflux.component.hdfs.HdfsConfiguration getOrCreateConfiguration(HdfsComponent target) {
+        if (target.getConfiguration() == null) {
+            target.setConfiguration(new io.dataflux.component.hdfs.HdfsConfiguration());
+        }
+        return target.getConfiguration();
+    }
+
     @Override
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         HdfsComponent target = (HdfsComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "append": getOrCreateConfiguration(target).setAppend(property(camelContext, boolean.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "blocksize":
+        case "blockSize": getOrCreateConfiguration(target).setBlockSize(property(camelContext, long.class, value)); return true;
+        case "buffersize":
+        case "bufferSize": getOrCreateConfiguration(target).setBufferSize(property(camelContext, int.class, value)); return true;
+        case "checkidleinterval":
+        case "checkIdleInterval": getOrCreateConfiguration(target).setCheckIdleInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "compressioncodec":
+        case "compressionCodec": getOrCreateConfiguration(target).setCompressionCodec(property(camelContext, io.dataflux.component.hdfs.HdfsCompressionCodec.class, value)); return true;
+        case "configuration": target.setConfiguration(property(camelContext, io.dataflux.component.hdfs.HdfsConfiguration.class, value)); return true;
+        case "connectonstartup":
+        case "connectOnStartup": getOrCreateConfiguration(target).setConnectOnStartup(property(camelContext, boolean.class, value)); return true;
+        case "connecttimeout":
+        case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "delimiter": getOrCreateConfiguration(target).setDelimiter(property(camelContext, java.lang.String.class, value)); return true;
+        case "existingfilepolicy":
+        case "existingFilePolicy": getOrCreateConfiguration(target).setExistingFilePolicy(property(camelContext, io.dataflux.component.hdfs.ExistingFilePolicy.class, value)); return true;
+        case "fileextension":
+        case "fileExtension": getOrCreateConfiguration(target).setFileExtension(property(camelContext, java.lang.String.class, value)); return true;
+        case "fileformat":
+        case "fileFormat": getOrCreateConfiguration(target).setFileFormat(property(camelContext, io.dataflux.component.hdfs.FileFormat.class, value)); return true;
+        case "filename":
+        case "fileName": getOrCreateConfiguration(target).setFileName(property(camelContext, java.lang.String.class, value)); return true;
+        case "fileprefix":
+        case "filePrefix": getOrCreateConfiguration(target).setFilePrefix(property(camelContext, java.lang.String.class, value)); return true;
+        case "filesystemtype":
+        case "fileSystemType": getOrCreateConfiguration(target).setFileSystemType(property(camelContext, io.dataflux.component.hdfs.HdfsFileSystemType.class, value)); return true;
+        case "format": getOrCreateConfiguration(target).setFormat(property(camelContext, io.dataflux.component.hdfs.WriteFormat.class, value)); return true;
+        case "hadoopproperties":
+        case "hadoopProperties": getOrCreateConfiguration(target).setHadoopProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "heartbeatexpiry":
+        case "heartbeatExpiry": getOrCreateConfiguration(target).setHeartbeatExpiry(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "heartbeatinterval":
+        case "heartbeatInterval": getOrCreateConfiguration(target).setHeartbeatInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "inprogressprefix":
+        case "inProgressPrefix": getOrCreateConfiguration(target).setInProgressPrefix(property(camelContext, java.lang.String.class, value)); return true;
+        case "instanceid":
+        case "instanceId": getOrCreateConfiguration(target).setInstanceId(property(camelContext, java.lang.String.class, value)); return true;
+        case "kerberosconfigfilelocation":
+        case "kerberosConfigFileLocation": getOrCreateConfiguration(target).setKerberosConfigFileLocation(property(camelContext, java.lang.String.class, value)); return true;
+        case "kerberoskeytablocation":
+        case "kerberosKeytabLocation": getOrCreateConfiguration(target).setKerberosKeytabLocation(property(camelContext, java.lang.String.class, value)); return true;
+        case "kerberosusername":
+        case "kerberosUsername": getOrCreateConfiguration(target).setKerberosUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "leaserecoverytimeout":
+        case "leaseRecoveryTimeout": getOrCreateConfiguration(target).setLeaseRecoveryTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxconnectretries":
+        case "maxConnectRetries": getOrCreateConfiguration(target).setMaxConnectRetries(property(camelContext, int.class, value)); return true;
+        case "namednodes":
+        case "namedNodes": getOrCreateConfiguration(target).setNamedNodes(property(camelContext, java.lang.String.class, value)); return true;
+        case "objectmapper":
+        case "objectMapper": getOrCreateConfiguration(target).setObjectMapper(property(camelContext, com.fasterxml.jackson.databind.ObjectMapper.class, value)); return true;
+        case "openedsuffix":
+        case "openedSuffix": getOrCreateConfiguration(target).setOpenedSuffix(property(camelContext, java.lang.String.class, value)); return true;
+        case "overwrite": getOrCreateConfiguration(target).setOverwrite(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "parquetpagesize":
+        case "parquetPageSize": getOrCreateConfiguration(target).setParquetPageSize(property(camelContext, int.class, value)); return true;
+        case "parquetrowgroupsize":
+        case "parquetRowGroupSize": getOrCreateConfiguration(target).setParquetRowGroupSize(property(camelContext, long.class, value)); return true;
+        case "partition": getOrCreateConfiguration(target).setPartition(property(camelContext, java.lang.String.class, value)); return true;
+        case "partitionperrecord":
+        case "partitionPerRecord": getOrCreateConfiguration(target).setPartitionPerRecord(property(camelContext, boolean.class, value)); return true;
+        case "recoveronstartup":
+        case "recoverOnStartup": getOrCreateConfiguration(target).setRecoverOnStartup(property(camelContext, boolean.class, value)); return true;
+        case "replication": getOrCreateConfiguration(target).setReplication(property(camelContext, short.class, value)); return true;
+        case "rollage":
+        case "rollAge": getOrCreateConfiguration(target).setRollAge(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "rollcount":
+        case "rollCount": getOrCreateConfiguration(target).setRollCount(property(camelContext, long.class, value)); return true;
+        case "rollidle":
+        case "rollIdle": getOrCreateConfiguration(target).setRollIdle(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "rollsize":
+        case "rollSize": getOrCreateConfiguration(target).setRollSize(property(camelContext, long.class, value)); return true;
+        case "shutdowntimeout":
+        case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "splitstrategy":
+        case "splitStrategy": getOrCreateConfiguration(target).setSplitStrategy(property(camelContext, java.lang.String.class, value)); return true;
+        case "syncmode":
+        case "syncMode": getOrCreateConfiguration(target).setSyncMode(property(camelContext, io.dataflux.component.hdfs.SyncMode.class, value)); return true;
         default: return false;
         }
     }
@@ -40,16 +124,93 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "append": return boolean.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": return boolean.class;
+        case "blocksize":
+        case "blockSize": return long.class;
+        case "buffersize":
+        case "bufferSize": return int.class;
+        case "checkidleinterval":
+        case "checkIdleInterval": return long.class;
+        case "compressioncodec":
+        case "compressionCodec": return io.dataflux.component.hdfs.HdfsCompressionCodec.class;
+        case "configuration": return io.dataflux.component.hdfs.HdfsConfiguration.class;
+        case "connectonstartup":
+        case "connectOnStartup": return boolean.class;
+        case "connecttimeout":
+        case "connectTimeout": return long.class;
+        case "delimiter": return java.lang.String.class;
+        case "existingfilepolicy":
+        case "existingFilePolicy": return io.dataflux.component.hdfs.ExistingFilePolicy.class;
+        case "fileextension":
+        case "fileExtension": return java.lang.String.class;
+        case "fileformat":
+        case "fileFormat": return io.dataflux.component.hdfs.FileFormat.class;
+        case "filename":
+        case "fileName": return java.lang.String.class;
+        case "fileprefix":
+        case "filePrefix": return java.lang.String.class;
+        case "filesystemtype":
+        case "fileSystemType": return io.dataflux.component.hdfs.HdfsFileSystemType.class;
+        case "format": return io.dataflux.component.hdfs.WriteFormat.class;
+        case "hadoopproperties":
+        case "hadoopProperties": return java.util.Map.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "heartbeatexpiry":
+        case "heartbeatExpiry": return long.class;
+        case "heartbeatinterval":
+        case "heartbeatInterval": return long.class;
+        case "inprogressprefix":
+        case "inProgressPrefix": return java.lang.String.class;
+        case "instanceid":
+        case "instanceId": return java.lang.String.class;
+        case "kerberosconfigfilelocation":
+        case "kerberosConfigFileLocation": return java.lang.String.class;
+        case "kerberoskeytablocation":
+        case "kerberosKeytabLocation": return java.lang.String.class;
+        case "kerberosusername":
+        case "kerberosUsername": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "leaserecoverytimeout":
+        case "leaseRecoveryTimeout": return long.class;
+        case "maxconnectretries":
+        case "maxConnectRetries": return int.class;
+        case "namednodes":
+        case "namedNodes": return java.lang.String.class;
+        case "objectmapper":
+        case "objectMapper": return com.fasterxml.jackson.databind.ObjectMapper.class;
+        case "openedsuffix":
+        case "openedSuffix": return java.lang.String.class;
+        case "overwrite": return java.lang.Boolean.class;
+        case "parquetpagesize":
+        case "parquetPageSize": return int.class;
+        case "parquetrowgroupsize":
+        case "parquetRowGroupSize": return long.class;
+        case "partition": return java.lang.String.class;
+        case "partitionperrecord":
+        case "partitionPerRecord": return boolean.class;
+        case "recoveronstartup":
+        case "recoverOnStartup": return boolean.class;
+        case "replication": return short.class;
+        case "rollage":
+        case "rollAge": return long.class;
+        case "rollcount":
+        case "rollCount": return long.class;
+        case "rollidle":
+        case "rollIdle": return long.class;
+        case "rollsize":
+        case "rollSize": return long.class;
+        case "shutdowntimeout":
+        case "shutdownTimeout": return long.class;
+        case "splitstrategy":
+        case "splitStrategy": return java.lang.String.class;
+        case "syncmode":
+        case "syncMode": return io.dataflux.component.hdfs.SyncMode.class;
         default: return null;
         }
     }
@@ -58,16 +219,102 @@ public class HdfsComponentConfigurer extends PropertyConfigurerSupport implement
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         HdfsComponent target = (HdfsComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "append": return getOrCreateConfiguration(target).isAppend();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "blocksize":
+        case "blockSize": return getOrCreateConfiguration(target).getBlockSize();
+        case "buffersize":
+        case "bufferSize": return getOrCreateConfiguration(target).getBufferSize();
+        case "checkidleinterval":
+        case "checkIdleInterval": return getOrCreateConfiguration(target).getCheckIdleInterval();
+        case "compressioncodec":
+        case "compressionCodec": return getOrCreateConfiguration(target).getCompressionCodec();
+        case "configuration": return target.getConfiguration();
+        case "connectonstartup":
+        case "connectOnStartup": return getOrCreateConfiguration(target).isConnectOnStartup();
+        case "connecttimeout":
+        case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
+        case "delimiter": return getOrCreateConfiguration(target).getDelimiter();
+        case "existingfilepolicy":
+        case "existingFilePolicy": return getOrCreateConfiguration(target).getExistingFilePolicy();
+        case "fileextension":
+        case "fileExtension": return getOrCreateConfiguration(target).getFileExtension();
+        case "fileformat":
+        case "fileFormat": return getOrCreateConfiguration(target).getFileFormat();
+        case "filename":
+        case "fileName": return getOrCreateConfiguration(target).getFileName();
+        case "fileprefix":
+        case "filePrefix": return getOrCreateConfiguration(target).getFilePrefix();
+        case "filesystemtype":
+        case "fileSystemType": return getOrCreateConfiguration(target).getFileSystemType();
+        case "format": return getOrCreateConfiguration(target).getFormat();
+        case "hadoopproperties":
+        case "hadoopProperties": return getOrCreateConfiguration(target).getHadoopProperties();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "heartbeatexpiry":
+        case "heartbeatExpiry": return getOrCreateConfiguration(target).getHeartbeatExpiry();
+        case "heartbeatinterval":
+        case "heartbeatInterval": return getOrCreateConfiguration(target).getHeartbeatInterval();
+        case "inprogressprefix":
+        case "inProgressPrefix": return getOrCreateConfiguration(target).getInProgressPrefix();
+        case "instanceid":
+        case "instanceId": return getOrCreateConfiguration(target).getInstanceId();
+        case "kerberosconfigfilelocation":
+        case "kerberosConfigFileLocation": return getOrCreateConfiguration(target).getKerberosConfigFileLocation();
+        case "kerberoskeytablocation":
+        case "kerberosKeytabLocation": return getOrCreateConfiguration(target).getKerberosKeytabLocation();
+        case "kerberosusername":
+        case "kerberosUsername": return getOrCreateConfiguration(target).getKerberosUsername();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "leaserecoverytimeout":
+        case "leaseRecoveryTimeout": return getOrCreateConfiguration(target).getLeaseRecoveryTimeout();
+        case "maxconnectretries":
+        case "maxConnectRetries": return getOrCreateConfiguration(target).getMaxConnectRetries();
+        case "namednodes":
+        case "namedNodes": return getOrCreateConfiguration(target).getNamedNodes();
+        case "objectmapper":
+        case "objectMapper": return getOrCreateConfiguration(target).getObjectMapper();
+        case "openedsuffix":
+        case "openedSuffix": return getOrCreateConfiguration(target).getOpenedSuffix();
+        case "overwrite": return getOrCreateConfiguration(target).getOverwrite();
+        case "parquetpagesize":
+        case "parquetPageSize": return getOrCreateConfiguration(target).getParquetPageSize();
+        case "parquetrowgroupsize":
+        case "parquetRowGroupSize": return getOrCreateConfiguration(target).getParquetRowGroupSize();
+        case "partition": return getOrCreateConfiguration(target).getPartition();
+        case "partitionperrecord":
+        case "partitionPerRecord": return getOrCreateConfiguration(target).isPartitionPerRecord();
+        case "recoveronstartup":
+        case "recoverOnStartup": return getOrCreateConfiguration(target).isRecoverOnStartup();
+        case "replication": return getOrCreateConfiguration(target).getReplication();
+        case "rollage":
+        case "rollAge": return getOrCreateConfiguration(target).getRollAge();
+        case "rollcount":
+        case "rollCount": return getOrCreateConfiguration(target).getRollCount();
+        case "rollidle":
+        case "rollIdle": return getOrCreateConfiguration(target).getRollIdle();
+        case "rollsize":
+        case "rollSize": return getOrCreateConfiguration(target).getRollSize();
+        case "shutdowntimeout":
+        case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
+        case "splitstrategy":
+        case "splitStrategy": return getOrCreateConfiguration(target).getSplitStrategy();
+        case "syncmode":
+        case "syncMode": return getOrCreateConfiguration(target).getSyncMode();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "hadoopproperties":
+        case "hadoopProperties": return java.lang.Object.class;
         default: return null;
         }
     }

@@ -24,38 +24,19 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         HdfsEndpoint target = (HdfsEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "append": target.getConfiguration().setAppend(property(camelContext, boolean.class, value)); return true;
-        case "backofferrorthreshold":
-        case "backoffErrorThreshold": target.setBackoffErrorThreshold(property(camelContext, int.class, value)); return true;
-        case "backoffidlethreshold":
-        case "backoffIdleThreshold": target.setBackoffIdleThreshold(property(camelContext, int.class, value)); return true;
-        case "backoffmultiplier":
-        case "backoffMultiplier": target.setBackoffMultiplier(property(camelContext, int.class, value)); return true;
         case "blocksize":
         case "blockSize": target.getConfiguration().setBlockSize(property(camelContext, long.class, value)); return true;
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "buffersize":
         case "bufferSize": target.getConfiguration().setBufferSize(property(camelContext, int.class, value)); return true;
         case "checkidleinterval":
         case "checkIdleInterval": target.getConfiguration().setCheckIdleInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "chunksize":
-        case "chunkSize": target.getConfiguration().setChunkSize(property(camelContext, int.class, value)); return true;
         case "compressioncodec":
         case "compressionCodec": target.getConfiguration().setCompressionCodec(property(camelContext, io.dataflux.component.hdfs.HdfsCompressionCodec.class, value)); return true;
-        case "compressiontype":
-        case "compressionType": target.getConfiguration().setCompressionType(property(camelContext, java.lang.String.class, value)); return true;
         case "connectonstartup":
         case "connectOnStartup": target.getConfiguration().setConnectOnStartup(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "decompress": target.getConfiguration().setDecompress(property(camelContext, boolean.class, value)); return true;
-        case "delay": target.setDelay(property(camelContext, long.class, value)); return true;
-        case "delete": target.getConfiguration().setDelete(property(camelContext, boolean.class, value)); return true;
         case "delimiter": target.getConfiguration().setDelimiter(property(camelContext, java.lang.String.class, value)); return true;
-        case "exceptionhandler":
-        case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
-        case "exchangepattern":
-        case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "existingfilepolicy":
         case "existingFilePolicy": target.getConfiguration().setExistingFilePolicy(property(camelContext, io.dataflux.component.hdfs.ExistingFilePolicy.class, value)); return true;
         case "fileextension":
@@ -68,10 +49,7 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "filePrefix": target.getConfiguration().setFilePrefix(property(camelContext, java.lang.String.class, value)); return true;
         case "filesystemtype":
         case "fileSystemType": target.getConfiguration().setFileSystemType(property(camelContext, io.dataflux.component.hdfs.HdfsFileSystemType.class, value)); return true;
-        case "filetype":
-        case "fileType": target.getConfiguration().setFileType(property(camelContext, io.dataflux.component.hdfs.HdfsFileType.class, value)); return true;
         case "format": target.getConfiguration().setFormat(property(camelContext, io.dataflux.component.hdfs.WriteFormat.class, value)); return true;
-        case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
         case "hadoopproperties":
         case "hadoopProperties": target.getConfiguration().setHadoopProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "heartbeatexpiry":
@@ -80,8 +58,6 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "heartbeatInterval": target.getConfiguration().setHeartbeatInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "inprogressprefix":
         case "inProgressPrefix": target.getConfiguration().setInProgressPrefix(property(camelContext, java.lang.String.class, value)); return true;
-        case "initialdelay":
-        case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
         case "instanceid":
         case "instanceId": target.getConfiguration().setInstanceId(property(camelContext, java.lang.String.class, value)); return true;
         case "kerberosconfigfilelocation":
@@ -90,18 +66,12 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "kerberosKeytabLocation": target.getConfiguration().setKerberosKeytabLocation(property(camelContext, java.lang.String.class, value)); return true;
         case "kerberosusername":
         case "kerberosUsername": target.getConfiguration().setKerberosUsername(property(camelContext, java.lang.String.class, value)); return true;
-        case "keytype":
-        case "keyType": target.getConfiguration().setKeyType(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": target.getConfiguration().setLeaseRecoveryTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxconnectretries":
         case "maxConnectRetries": target.getConfiguration().setMaxConnectRetries(property(camelContext, int.class, value)); return true;
-        case "maxmessagesperpoll":
-        case "maxMessagesPerPoll": target.getConfiguration().setMaxMessagesPerPoll(property(camelContext, int.class, value)); return true;
-        case "moveto":
-        case "moveTo": target.getConfiguration().setMoveTo(property(camelContext, java.lang.String.class, value)); return true;
         case "namednodes":
         case "namedNodes": target.getConfiguration().setNamedNodes(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
@@ -109,7 +79,6 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "openedsuffix":
         case "openedSuffix": target.getConfiguration().setOpenedSuffix(property(camelContext, java.lang.String.class, value)); return true;
         case "overwrite": target.getConfiguration().setOverwrite(property(camelContext, java.lang.Boolean.class, value)); return true;
-        case "owner": target.getConfiguration().setOwner(property(camelContext, java.lang.String.class, value)); return true;
         case "parquetpagesize":
         case "parquetPageSize": target.getConfiguration().setParquetPageSize(property(camelContext, int.class, value)); return true;
         case "parquetrowgroupsize":
@@ -117,18 +86,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "partition": target.getConfiguration().setPartition(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionperrecord":
         case "partitionPerRecord": target.getConfiguration().setPartitionPerRecord(property(camelContext, boolean.class, value)); return true;
-        case "pattern": target.getConfiguration().setPattern(property(camelContext, java.lang.String.class, value)); return true;
-        case "pollstrategy":
-        case "pollStrategy": target.setPollStrategy(property(camelContext, org.apache.camel.spi.PollingConsumerPollStrategy.class, value)); return true;
-        case "readmode":
-        case "readMode": target.getConfiguration().setReadMode(property(camelContext, io.dataflux.component.hdfs.ReadMode.class, value)); return true;
-        case "readsuffix":
-        case "readSuffix": target.getConfiguration().setReadSuffix(property(camelContext, java.lang.String.class, value)); return true;
         case "recoveronstartup":
         case "recoverOnStartup": target.getConfiguration().setRecoverOnStartup(property(camelContext, boolean.class, value)); return true;
-        case "recursive": target.getConfiguration().setRecursive(property(camelContext, boolean.class, value)); return true;
-        case "repeatcount":
-        case "repeatCount": target.setRepeatCount(property(camelContext, long.class, value)); return true;
         case "replication": target.getConfiguration().setReplication(property(camelContext, short.class, value)); return true;
         case "rollage":
         case "rollAge": target.getConfiguration().setRollAge(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -138,31 +97,12 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "rollIdle": target.getConfiguration().setRollIdle(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "rollsize":
         case "rollSize": target.getConfiguration().setRollSize(property(camelContext, long.class, value)); return true;
-        case "runlogginglevel":
-        case "runLoggingLevel": target.setRunLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
-        case "scheduledexecutorservice":
-        case "scheduledExecutorService": target.setScheduledExecutorService(property(camelContext, java.util.concurrent.ScheduledExecutorService.class, value)); return true;
-        case "scheduler": target.setScheduler(property(camelContext, java.lang.Object.class, value)); return true;
-        case "schedulerproperties":
-        case "schedulerProperties": target.setSchedulerProperties(property(camelContext, java.util.Map.class, value)); return true;
-        case "sendemptymessagewhenidle":
-        case "sendEmptyMessageWhenIdle": target.setSendEmptyMessageWhenIdle(property(camelContext, boolean.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "splitstrategy":
         case "splitStrategy": target.getConfiguration().setSplitStrategy(property(camelContext, java.lang.String.class, value)); return true;
-        case "startscheduler":
-        case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
-        case "streamdownload":
-        case "streamDownload": target.getConfiguration().setStreamDownload(property(camelContext, boolean.class, value)); return true;
         case "syncmode":
         case "syncMode": target.getConfiguration().setSyncMode(property(camelContext, io.dataflux.component.hdfs.SyncMode.class, value)); return true;
-        case "timeunit":
-        case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
-        case "usefixeddelay":
-        case "useFixedDelay": target.setUseFixedDelay(property(camelContext, boolean.class, value)); return true;
-        case "valuetype":
-        case "valueType": target.getConfiguration().setValueType(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -171,38 +111,19 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "append": return boolean.class;
-        case "backofferrorthreshold":
-        case "backoffErrorThreshold": return int.class;
-        case "backoffidlethreshold":
-        case "backoffIdleThreshold": return int.class;
-        case "backoffmultiplier":
-        case "backoffMultiplier": return int.class;
         case "blocksize":
         case "blockSize": return long.class;
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": return boolean.class;
         case "buffersize":
         case "bufferSize": return int.class;
         case "checkidleinterval":
         case "checkIdleInterval": return long.class;
-        case "chunksize":
-        case "chunkSize": return int.class;
         case "compressioncodec":
         case "compressionCodec": return io.dataflux.component.hdfs.HdfsCompressionCodec.class;
-        case "compressiontype":
-        case "compressionType": return java.lang.String.class;
         case "connectonstartup":
         case "connectOnStartup": return boolean.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
-        case "decompress": return boolean.class;
-        case "delay": return long.class;
-        case "delete": return boolean.class;
         case "delimiter": return java.lang.String.class;
-        case "exceptionhandler":
-        case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
-        case "exchangepattern":
-        case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "existingfilepolicy":
         case "existingFilePolicy": return io.dataflux.component.hdfs.ExistingFilePolicy.class;
         case "fileextension":
@@ -215,10 +136,7 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "filePrefix": return java.lang.String.class;
         case "filesystemtype":
         case "fileSystemType": return io.dataflux.component.hdfs.HdfsFileSystemType.class;
-        case "filetype":
-        case "fileType": return io.dataflux.component.hdfs.HdfsFileType.class;
         case "format": return io.dataflux.component.hdfs.WriteFormat.class;
-        case "greedy": return boolean.class;
         case "hadoopproperties":
         case "hadoopProperties": return java.util.Map.class;
         case "heartbeatexpiry":
@@ -227,8 +145,6 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "heartbeatInterval": return long.class;
         case "inprogressprefix":
         case "inProgressPrefix": return java.lang.String.class;
-        case "initialdelay":
-        case "initialDelay": return long.class;
         case "instanceid":
         case "instanceId": return java.lang.String.class;
         case "kerberosconfigfilelocation":
@@ -237,18 +153,12 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "kerberosKeytabLocation": return java.lang.String.class;
         case "kerberosusername":
         case "kerberosUsername": return java.lang.String.class;
-        case "keytype":
-        case "keyType": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": return long.class;
         case "maxconnectretries":
         case "maxConnectRetries": return int.class;
-        case "maxmessagesperpoll":
-        case "maxMessagesPerPoll": return int.class;
-        case "moveto":
-        case "moveTo": return java.lang.String.class;
         case "namednodes":
         case "namedNodes": return java.lang.String.class;
         case "objectmapper":
@@ -256,7 +166,6 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "openedsuffix":
         case "openedSuffix": return java.lang.String.class;
         case "overwrite": return java.lang.Boolean.class;
-        case "owner": return java.lang.String.class;
         case "parquetpagesize":
         case "parquetPageSize": return int.class;
         case "parquetrowgroupsize":
@@ -264,18 +173,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "partition": return java.lang.String.class;
         case "partitionperrecord":
         case "partitionPerRecord": return boolean.class;
-        case "pattern": return java.lang.String.class;
-        case "pollstrategy":
-        case "pollStrategy": return org.apache.camel.spi.PollingConsumerPollStrategy.class;
-        case "readmode":
-        case "readMode": return io.dataflux.component.hdfs.ReadMode.class;
-        case "readsuffix":
-        case "readSuffix": return java.lang.String.class;
         case "recoveronstartup":
         case "recoverOnStartup": return boolean.class;
-        case "recursive": return boolean.class;
-        case "repeatcount":
-        case "repeatCount": return long.class;
         case "replication": return short.class;
         case "rollage":
         case "rollAge": return long.class;
@@ -285,31 +184,12 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "rollIdle": return long.class;
         case "rollsize":
         case "rollSize": return long.class;
-        case "runlogginglevel":
-        case "runLoggingLevel": return org.apache.camel.LoggingLevel.class;
-        case "scheduledexecutorservice":
-        case "scheduledExecutorService": return java.util.concurrent.ScheduledExecutorService.class;
-        case "scheduler": return java.lang.Object.class;
-        case "schedulerproperties":
-        case "schedulerProperties": return java.util.Map.class;
-        case "sendemptymessagewhenidle":
-        case "sendEmptyMessageWhenIdle": return boolean.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "splitstrategy":
         case "splitStrategy": return java.lang.String.class;
-        case "startscheduler":
-        case "startScheduler": return boolean.class;
-        case "streamdownload":
-        case "streamDownload": return boolean.class;
         case "syncmode":
         case "syncMode": return io.dataflux.component.hdfs.SyncMode.class;
-        case "timeunit":
-        case "timeUnit": return java.util.concurrent.TimeUnit.class;
-        case "usefixeddelay":
-        case "useFixedDelay": return boolean.class;
-        case "valuetype":
-        case "valueType": return java.lang.String.class;
         default: return null;
         }
     }
@@ -319,38 +199,19 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         HdfsEndpoint target = (HdfsEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "append": return target.getConfiguration().isAppend();
-        case "backofferrorthreshold":
-        case "backoffErrorThreshold": return target.getBackoffErrorThreshold();
-        case "backoffidlethreshold":
-        case "backoffIdleThreshold": return target.getBackoffIdleThreshold();
-        case "backoffmultiplier":
-        case "backoffMultiplier": return target.getBackoffMultiplier();
         case "blocksize":
         case "blockSize": return target.getConfiguration().getBlockSize();
-        case "bridgeerrorhandler":
-        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "buffersize":
         case "bufferSize": return target.getConfiguration().getBufferSize();
         case "checkidleinterval":
         case "checkIdleInterval": return target.getConfiguration().getCheckIdleInterval();
-        case "chunksize":
-        case "chunkSize": return target.getConfiguration().getChunkSize();
         case "compressioncodec":
         case "compressionCodec": return target.getConfiguration().getCompressionCodec();
-        case "compressiontype":
-        case "compressionType": return target.getConfiguration().getCompressionType();
         case "connectonstartup":
         case "connectOnStartup": return target.getConfiguration().isConnectOnStartup();
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
-        case "decompress": return target.getConfiguration().isDecompress();
-        case "delay": return target.getDelay();
-        case "delete": return target.getConfiguration().isDelete();
         case "delimiter": return target.getConfiguration().getDelimiter();
-        case "exceptionhandler":
-        case "exceptionHandler": return target.getExceptionHandler();
-        case "exchangepattern":
-        case "exchangePattern": return target.getExchangePattern();
         case "existingfilepolicy":
         case "existingFilePolicy": return target.getConfiguration().getExistingFilePolicy();
         case "fileextension":
@@ -363,10 +224,7 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "filePrefix": return target.getConfiguration().getFilePrefix();
         case "filesystemtype":
         case "fileSystemType": return target.getConfiguration().getFileSystemType();
-        case "filetype":
-        case "fileType": return target.getConfiguration().getFileType();
         case "format": return target.getConfiguration().getFormat();
-        case "greedy": return target.isGreedy();
         case "hadoopproperties":
         case "hadoopProperties": return target.getConfiguration().getHadoopProperties();
         case "heartbeatexpiry":
@@ -375,8 +233,6 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "heartbeatInterval": return target.getConfiguration().getHeartbeatInterval();
         case "inprogressprefix":
         case "inProgressPrefix": return target.getConfiguration().getInProgressPrefix();
-        case "initialdelay":
-        case "initialDelay": return target.getInitialDelay();
         case "instanceid":
         case "instanceId": return target.getConfiguration().getInstanceId();
         case "kerberosconfigfilelocation":
@@ -385,18 +241,12 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "kerberosKeytabLocation": return target.getConfiguration().getKerberosKeytabLocation();
         case "kerberosusername":
         case "kerberosUsername": return target.getConfiguration().getKerberosUsername();
-        case "keytype":
-        case "keyType": return target.getConfiguration().getKeyType();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "leaserecoverytimeout":
         case "leaseRecoveryTimeout": return target.getConfiguration().getLeaseRecoveryTimeout();
         case "maxconnectretries":
         case "maxConnectRetries": return target.getConfiguration().getMaxConnectRetries();
-        case "maxmessagesperpoll":
-        case "maxMessagesPerPoll": return target.getConfiguration().getMaxMessagesPerPoll();
-        case "moveto":
-        case "moveTo": return target.getConfiguration().getMoveTo();
         case "namednodes":
         case "namedNodes": return target.getConfiguration().getNamedNodes();
         case "objectmapper":
@@ -404,7 +254,6 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "openedsuffix":
         case "openedSuffix": return target.getConfiguration().getOpenedSuffix();
         case "overwrite": return target.getConfiguration().getOverwrite();
-        case "owner": return target.getConfiguration().getOwner();
         case "parquetpagesize":
         case "parquetPageSize": return target.getConfiguration().getParquetPageSize();
         case "parquetrowgroupsize":
@@ -412,18 +261,8 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "partition": return target.getConfiguration().getPartition();
         case "partitionperrecord":
         case "partitionPerRecord": return target.getConfiguration().isPartitionPerRecord();
-        case "pattern": return target.getConfiguration().getPattern();
-        case "pollstrategy":
-        case "pollStrategy": return target.getPollStrategy();
-        case "readmode":
-        case "readMode": return target.getConfiguration().getReadMode();
-        case "readsuffix":
-        case "readSuffix": return target.getConfiguration().getReadSuffix();
         case "recoveronstartup":
         case "recoverOnStartup": return target.getConfiguration().isRecoverOnStartup();
-        case "recursive": return target.getConfiguration().isRecursive();
-        case "repeatcount":
-        case "repeatCount": return target.getRepeatCount();
         case "replication": return target.getConfiguration().getReplication();
         case "rollage":
         case "rollAge": return target.getConfiguration().getRollAge();
@@ -433,31 +272,12 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         case "rollIdle": return target.getConfiguration().getRollIdle();
         case "rollsize":
         case "rollSize": return target.getConfiguration().getRollSize();
-        case "runlogginglevel":
-        case "runLoggingLevel": return target.getRunLoggingLevel();
-        case "scheduledexecutorservice":
-        case "scheduledExecutorService": return target.getScheduledExecutorService();
-        case "scheduler": return target.getScheduler();
-        case "schedulerproperties":
-        case "schedulerProperties": return target.getSchedulerProperties();
-        case "sendemptymessagewhenidle":
-        case "sendEmptyMessageWhenIdle": return target.isSendEmptyMessageWhenIdle();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "splitstrategy":
         case "splitStrategy": return target.getConfiguration().getSplitStrategy();
-        case "startscheduler":
-        case "startScheduler": return target.isStartScheduler();
-        case "streamdownload":
-        case "streamDownload": return target.getConfiguration().isStreamDownload();
         case "syncmode":
         case "syncMode": return target.getConfiguration().getSyncMode();
-        case "timeunit":
-        case "timeUnit": return target.getTimeUnit();
-        case "usefixeddelay":
-        case "useFixedDelay": return target.isUseFixedDelay();
-        case "valuetype":
-        case "valueType": return target.getConfiguration().getValueType();
         default: return null;
         }
     }
@@ -467,8 +287,6 @@ public class HdfsEndpointConfigurer extends PropertyConfigurerSupport implements
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "hadoopproperties":
         case "hadoopProperties": return java.lang.Object.class;
-        case "schedulerproperties":
-        case "schedulerProperties": return java.lang.Object.class;
         default: return null;
         }
     }

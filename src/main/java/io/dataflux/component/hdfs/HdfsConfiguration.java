@@ -4,14 +4,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
 
-/** The options of an hdfs endpoint. Names known from the old camel-hdfs keep their meaning. */
+/**
+ * The options of an hdfs endpoint, and (without the path) of the component, whose values are every endpoint's
+ * defaults. Names known from the old camel-hdfs keep their meaning.
+ */
 @UriParams
-public class HdfsConfiguration {
+public class HdfsConfiguration implements Cloneable {
 
     /** The NameNode's host name, or the name service when namedNodes is set; ignored for fileSystemType=LOCAL. */
     @UriPath
@@ -20,7 +24,7 @@ public class HdfsConfiguration {
     /** The NameNode's RPC port. */
     @UriPath(defaultValue = "8020")
     private int port = 8020;
-    /** The base directory: files are written under it (in partition directories) and read from it. */
+    /** The base directory: files are written under it (in partition directories). */
     @UriPath
     @Metadata(required = true)
     private String path;
@@ -28,9 +32,6 @@ public class HdfsConfiguration {
     /** Which file system the path is on: HDFS, or LOCAL (the local disk through RawLocalFileSystem). */
     @UriParam(label = "common", defaultValue = "HDFS")
     private HdfsFileSystemType fileSystemType = HdfsFileSystemType.HDFS;
-    /** The file type; only NORMAL_FILE (lines or raw bytes) is supported, the others fail at start-up. */
-    @UriParam(label = "common", defaultValue = "NORMAL_FILE")
-    private HdfsFileType fileType = HdfsFileType.NORMAL_FILE;
     /**
      * HA: the NameNodes of the name service given as hostName, as a comma-separated list of host:port. The client
      * fails over between them (ConfiguredFailoverProxyProvider).
@@ -55,9 +56,6 @@ public class HdfsConfiguration {
     /** Suffix (after a dot) of the name a file has while it is being written. */
     @UriParam(label = "common", defaultValue = "opened")
     private String openedSuffix = "opened";
-    /** Suffix (after a dot) the consumer adds to a file's name once it has read it. */
-    @UriParam(label = "common", defaultValue = "read")
-    private String readSuffix = "read";
     /**
      * The compression codec; for JSONL its extension (.gz, .bz2, .deflate, ...) is added to written file names. AVRO and
      * PARQUET compress inside the file (no extension added): SNAPPY, ZSTANDARD or GZIP (Avro writes GZIP and DEFLATE as
@@ -158,7 +156,7 @@ public class HdfsConfiguration {
     @UriParam(label = "producer,advanced", defaultValue = "0")
     private short replication;
     /** The buffer size of the file streams in bytes. */
-    @UriParam(label = "common,advanced", defaultValue = "4096")
+    @UriParam(label = "producer,advanced", defaultValue = "4096")
     private int bufferSize = 4096;
     /** On stop, how long flushing and committing the open files may take; files not done by then are recovered on the next start. */
     @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
@@ -183,45 +181,16 @@ public class HdfsConfiguration {
     @UriParam(label = "producer,advanced")
     private ObjectMapper objectMapper;
 
-    /** Read the directories under the path too. */
-    @UriParam(label = "consumer", defaultValue = "false")
-    private boolean recursive;
-    /** The glob (Hadoop GlobFilter syntax) that file names must match to be read; the default matches all. */
-    @UriParam(label = "consumer", defaultValue = "*")
-    private String pattern = "*";
-    /** FILE (the whole file), CHUNK (chunkSize bytes at a time) or LINE (one line at a time). */
-    @UriParam(label = "consumer", defaultValue = "FILE")
-    private ReadMode readMode = ReadMode.FILE;
-    /** The size in bytes of each chunk in readMode=CHUNK. */
-    @UriParam(label = "consumer", defaultValue = "4096")
-    private int chunkSize = 4096;
-    /** Decompress files whose extension names a Hadoop codec (.gz, .bz2, .deflate, ...). */
-    @UriParam(label = "consumer", defaultValue = "true")
-    private boolean decompress = true;
-    /** Delete a file once it has been read (instead of renaming it with readSuffix). */
-    @UriParam(label = "consumer", defaultValue = "false")
-    private boolean delete;
-    /** Move a file to this directory (absolute, or relative to the path) once it has been read (instead of renaming it). */
-    @UriParam(label = "consumer")
-    private String moveTo;
-    /** camel-hdfs: in readMode=FILE, emit the file as an InputStream (closed after the exchange) instead of bytes. */
-    @UriParam(label = "consumer", defaultValue = "false")
-    private boolean streamDownload;
-    /** The most files one poll reads; 0 means all ready files. */
-    @UriParam(label = "consumer", defaultValue = "0")
-    private int maxMessagesPerPoll;
-    /** camel-hdfs sequence-file option; not supported (fileType=NORMAL_FILE only): setting it fails at start-up. */
-    @UriParam(label = "common,advanced")
-    private String keyType;
-    /** camel-hdfs sequence-file option; not supported (fileType=NORMAL_FILE only): setting it fails at start-up. */
-    @UriParam(label = "common,advanced")
-    private String valueType;
-    /** camel-hdfs sequence-file option (RECORD or BLOCK); only NONE is accepted: compress with compressionCodec. */
-    @UriParam(label = "common,advanced")
-    private String compressionType;
-    /** Read only files owned by this user; the others are skipped. */
-    @UriParam(label = "consumer")
-    private String owner;
+    /** A copy for one endpoint: the component's values as its defaults, its own Hadoop settings map. */
+    public HdfsConfiguration copy() {
+        try {
+            HdfsConfiguration copy = (HdfsConfiguration) clone();
+            copy.hadoopProperties = new HashMap<>(hadoopProperties);
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
 
     /** Parses hostName[:port]/path from the remaining part of an endpoint URI. */
     void parseLocation(String remaining) {
@@ -272,14 +241,6 @@ public class HdfsConfiguration {
 
     public void setFileSystemType(HdfsFileSystemType fileSystemType) {
         this.fileSystemType = fileSystemType;
-    }
-
-    public HdfsFileType getFileType() {
-        return fileType;
-    }
-
-    public void setFileType(HdfsFileType fileType) {
-        this.fileType = fileType;
     }
 
     public String getNamedNodes() {
@@ -336,14 +297,6 @@ public class HdfsConfiguration {
 
     public void setOpenedSuffix(String openedSuffix) {
         this.openedSuffix = openedSuffix;
-    }
-
-    public String getReadSuffix() {
-        return readSuffix;
-    }
-
-    public void setReadSuffix(String readSuffix) {
-        this.readSuffix = readSuffix;
     }
 
     public HdfsCompressionCodec getCompressionCodec() {
@@ -616,109 +569,5 @@ public class HdfsConfiguration {
 
     public void setObjectMapper(ObjectMapper objectMapper) {
         this.objectMapper = objectMapper;
-    }
-
-    public boolean isRecursive() {
-        return recursive;
-    }
-
-    public void setRecursive(boolean recursive) {
-        this.recursive = recursive;
-    }
-
-    public String getPattern() {
-        return pattern;
-    }
-
-    public void setPattern(String pattern) {
-        this.pattern = pattern;
-    }
-
-    public ReadMode getReadMode() {
-        return readMode;
-    }
-
-    public void setReadMode(ReadMode readMode) {
-        this.readMode = readMode;
-    }
-
-    public int getChunkSize() {
-        return chunkSize;
-    }
-
-    public void setChunkSize(int chunkSize) {
-        this.chunkSize = chunkSize;
-    }
-
-    public boolean isDecompress() {
-        return decompress;
-    }
-
-    public void setDecompress(boolean decompress) {
-        this.decompress = decompress;
-    }
-
-    public boolean isDelete() {
-        return delete;
-    }
-
-    public void setDelete(boolean delete) {
-        this.delete = delete;
-    }
-
-    public String getMoveTo() {
-        return moveTo;
-    }
-
-    public void setMoveTo(String moveTo) {
-        this.moveTo = moveTo;
-    }
-
-    public boolean isStreamDownload() {
-        return streamDownload;
-    }
-
-    public void setStreamDownload(boolean streamDownload) {
-        this.streamDownload = streamDownload;
-    }
-
-    public int getMaxMessagesPerPoll() {
-        return maxMessagesPerPoll;
-    }
-
-    public void setMaxMessagesPerPoll(int maxMessagesPerPoll) {
-        this.maxMessagesPerPoll = maxMessagesPerPoll;
-    }
-
-    public String getKeyType() {
-        return keyType;
-    }
-
-    public void setKeyType(String keyType) {
-        this.keyType = keyType;
-    }
-
-    public String getValueType() {
-        return valueType;
-    }
-
-    public void setValueType(String valueType) {
-        this.valueType = valueType;
-    }
-
-    public String getCompressionType() {
-        return compressionType;
-    }
-
-    public void setCompressionType(String compressionType) {
-        this.compressionType = compressionType;
-    }
-
-    public String getOwner() {
-        return owner;
-    }
-
-    public void setOwner(String owner) {
-        this.owner = owner;
     }
 }

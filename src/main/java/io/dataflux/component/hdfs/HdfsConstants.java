@@ -1,6 +1,5 @@
 package io.dataflux.component.hdfs;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.spi.Metadata;
 
 /** The message headers the hdfs component reads and sets. */
@@ -34,18 +33,6 @@ public final class HdfsConstants {
               javaType = "java.util.List<String>")
     public static final String COMMITTED_PATHS = "CamelHdfsCommittedPaths";
 
-    @Metadata(label = "consumer", description = "The file's path relative to the endpoint path.", javaType = "String")
-    public static final String FILE_NAME = Exchange.FILE_NAME;
-    @Metadata(label = "consumer", description = "The file's name without its directory.", javaType = "String")
-    public static final String FILE_NAME_ONLY = Exchange.FILE_NAME_ONLY;
-    @Metadata(label = "consumer", description = "The file's length in bytes, as stored.", javaType = "long")
-    public static final String FILE_LENGTH = Exchange.FILE_LENGTH;
-    @Metadata(label = "consumer", description = "The file's modification time.", javaType = "long")
-    public static final String FILE_LAST_MODIFIED = Exchange.FILE_LAST_MODIFIED;
-    @Metadata(label = "consumer", description = "The file's full path.", javaType = "String")
-    public static final String FILE_PATH = "CamelHdfsFilePath";
-    @Metadata(label = "consumer", description = "The index (from 0) of the chunk or line in the file.", javaType = "long")
-    public static final String INDEX = "CamelHdfsIndex";
 
     private HdfsConstants() {
     }

@@ -11,15 +11,16 @@ import org.apache.camel.Producer;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.CamelContextHelper;
-import org.apache.camel.support.ScheduledPollEndpoint;
+import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.util.ObjectHelper;
 
 /**
- * Writes exchanges to rolling files under a directory of HDFS (or the local disk), and reads files back.
+ * Writes exchanges to rolling files under a directory of HDFS (or the local disk).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "hdfs", title = "HDFS", syntax = "hdfs:hostName:port/path",
+             producerOnly = true,
              category = { Category.FILE, Category.BIGDATA }, headersClass = HdfsConstants.class)
-public class HdfsEndpoint extends ScheduledPollEndpoint {
+public class HdfsEndpoint extends DefaultEndpoint {
 
     @UriParam
     private HdfsConfiguration configuration;
@@ -45,10 +46,8 @@ public class HdfsEndpoint extends ScheduledPollEndpoint {
     }
 
     @Override
-    public Consumer createConsumer(Processor processor) throws Exception {
-        HdfsConsumer consumer = new HdfsConsumer(this, processor);
-        configureConsumer(consumer);
-        return consumer;
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("hdfs only writes: read the files with Hadoop's own tools or a file system client");
     }
 
     @Override

@@ -21,7 +21,7 @@ final class HdfsHealthCheck extends AbstractHealthCheck {
         this.fileSystem = fileSystem;
     }
 
-    /** Registers a check for a producer or consumer of the endpoint; null when health checks are off. */
+    /** Registers a check for a producer of the endpoint; null when health checks are off. */
     static HdfsHealthCheck register(HdfsEndpoint endpoint, String kind, Supplier<FileSystem> fileSystem) {
         HealthCheckRegistry registry = HealthCheckRegistry.get(endpoint.getCamelContext());
         if (registry == null) {

@@ -18,19 +18,6 @@ final class HdfsOptions {
     }
 
     static void resolve(HdfsConfiguration config) {
-        if (config.getFileType() != HdfsFileType.NORMAL_FILE) {
-            throw unsupported("fileType=" + config.getFileType()
-                    + " is not supported: only NORMAL_FILE (text lines or raw bytes, optionally compressed)");
-        }
-        if (config.getKeyType() != null || config.getValueType() != null) {
-            throw unsupported("keyType and valueType belong to sequence and map files, which are not supported:"
-                    + " records are written as lines or raw bytes (fileType=NORMAL_FILE)");
-        }
-        if (config.getCompressionType() != null && !"NONE".equalsIgnoreCase(config.getCompressionType())) {
-            throw unsupported("compressionType=" + config.getCompressionType() + " belongs to sequence files, which are"
-                    + " not supported: compress whole files with compressionCodec (GZIP, BZIP2, DEFLATE)");
-        }
-        requirePositive("maxMessagesPerPoll", config.getMaxMessagesPerPoll(), true);
         if (config.getFileSystemType() == HdfsFileSystemType.HDFS && ObjectHelper.isEmpty(config.getHostName())) {
             throw unsupported("the NameNode host is missing: use hdfs://host:port/path (or fileSystemType=LOCAL)");
         }
@@ -47,7 +34,6 @@ final class HdfsOptions {
         requirePositive("rollAge", config.getRollAge(), true);
         requirePositive("rollIdle", config.getRollIdle(), true);
         requirePositive("checkIdleInterval", config.getCheckIdleInterval(), false);
-        requirePositive("chunkSize", config.getChunkSize(), false);
         requirePositive("heartbeatInterval", config.getHeartbeatInterval(), true);
         requirePositive("heartbeatExpiry", config.getHeartbeatExpiry(), false);
         if (config.getHeartbeatInterval() > 0 && config.getHeartbeatExpiry() < 3 * config.getHeartbeatInterval()) {
@@ -59,7 +45,6 @@ final class HdfsOptions {
         requireNameSafe("instanceId", config.getInstanceId());
         requireNameSafe("inProgressPrefix", config.getInProgressPrefix());
         requireNameSafe("openedSuffix", config.getOpenedSuffix());
-        requireNameSafe("readSuffix", config.getReadSuffix());
         if (ObjectHelper.isEmpty(config.getOpenedSuffix()) && ObjectHelper.isEmpty(config.getInProgressPrefix())) {
             throw unsupported("inProgressPrefix and openedSuffix are both empty: a file being written would look complete");
         }

@@ -239,7 +239,7 @@ public class HdfsProducer extends DefaultProducer {
     }
 
     /** Recovers the in-progress files of dead writers (and this instance's own left by a previous run). */
-    List<RollingFileWriter.Recovered> recoverAbandoned() throws IOException {
+    List<FileRecovery.Recovered> recoverAbandoned() throws IOException {
         ensureReady();
         return writer.recoverAbandoned();
     }

@@ -1,5 +1,6 @@
 /**
- * The {@code hdfs:} Camel component: a maintained replacement for camel-hdfs (removed from Camel in 4.4).
+ * The {@code hdfs:} Camel component: a maintained replacement for camel-hdfs's producer (camel-hdfs left Camel in
+ * 4.4). It only writes; docs/components/hdfs.md describes it.
  *
  * <p>Producer ({@link io.dataflux.component.hdfs.HdfsProducer}): each exchange's records (a record, a list, bytes or a
  * stream) are appended to the open file of their partition and synced ({@code syncMode}, hsync by default) before the
@@ -10,9 +11,6 @@
  * reported in the {@code CamelHdfsRollReason} / {@code CamelHdfsCommittedPaths} headers when an exchange caused it.
  * Generated names carry the instance id and a start time, so replicas never collide; at start-up this instance's
  * in-progress files left by a crash get lease recovery and are committed.
- *
- * <p>Consumer ({@link io.dataflux.component.hdfs.HdfsConsumer}): polls complete files, emits them whole, in chunks or
- * in lines, then renames ({@code readSuffix}), moves or deletes them.
  *
  * <p>Example (YAML route): {@code to: {uri: "hdfs://namenode:8020/archive/posts", parameters: {partition:
  * "dt=${date:now:yyyy-MM-dd}/hour=${date:now:HH}", rollSize: 67108864, rollAge: "15m", compressionCodec: GZIP}}}.

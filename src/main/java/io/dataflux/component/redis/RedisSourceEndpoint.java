@@ -2,9 +2,6 @@ package io.dataflux.component.redis;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
-
-import javax.net.ssl.SSLParameters;
 
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -13,13 +10,8 @@ import org.apache.camel.Producer;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.RedisPassword;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
-import redis.clients.jedis.Jedis;
 
 /**
  * Reads a Redis stream (consumer group) or list (reliable queue) at least once, in batches, with deferred
@@ -122,38 +114,16 @@ public class RedisSourceEndpoint extends DefaultEndpoint {
     }
 
     private JedisConnectionFactory createFactory() throws GeneralSecurityException, IOException {
-        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(configuration.getHost(),
-                configuration.getPort());
-        server.setDatabase(configuration.getDatabase());
-        if (configuration.getUsername() != null && !configuration.getUsername().isBlank()) {
-            server.setUsername(configuration.getUsername());
-        }
-        if (configuration.getPassword() != null && !configuration.getPassword().isEmpty()) {
-            server.setPassword(RedisPassword.of(configuration.getPassword()));
-        }
-        GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(configuration.getPoolSize());
-        pool.setMaxIdle(configuration.getPoolSize());
-        pool.setMinIdle(0);
-        pool.setMaxWait(Duration.ofMillis(configuration.getConnectTimeout() + configuration.getBlockTimeout()));
-        JedisClientConfiguration.JedisClientConfigurationBuilder client = JedisClientConfiguration.builder()
-                .connectTimeout(Duration.ofMillis(configuration.getConnectTimeout()))
+        boolean tls = configuration.isSsl() || configuration.getSslContextParameters() != null;
+        long connectTimeout = configuration.getConnectTimeout();
+        long blockTimeout = configuration.getBlockTimeout();
+        return new RedisConnectionSettings(configuration.getHost(), configuration.getPort(), configuration.getDatabase(),
+                configuration.getUsername(), configuration.getPassword(), tls, true,
+                configuration.getSslContextParameters() == null ? null
+                        : configuration.getSslContextParameters().createSSLContext(getCamelContext()).getSocketFactory(),
+                configuration.getPoolSize(), connectTimeout,
                 // a blocking read must not time out on the socket first
-                .readTimeout(Duration.ofMillis(configuration.getBlockTimeout() + Math.max(2000, configuration.getConnectTimeout())));
-        if (configuration.isSsl() || configuration.getSslContextParameters() != null) {
-            SSLParameters tls = new SSLParameters();
-            // check that the certificate names the host we meant, as HTTPS does
-            tls.setEndpointIdentificationAlgorithm("HTTPS");
-            JedisClientConfiguration.JedisSslClientConfigurationBuilder ssl = client.useSsl().sslParameters(tls);
-            if (configuration.getSslContextParameters() != null) {
-                ssl.sslSocketFactory(configuration.getSslContextParameters().createSSLContext(getCamelContext())
-                        .getSocketFactory());
-            }
-        }
-        client.usePooling().poolConfig(pool);
-        JedisConnectionFactory factory = new JedisConnectionFactory(server, client.build());
-        factory.afterPropertiesSet();
-        factory.start();
-        return factory;
+                blockTimeout + Math.max(2000, connectTimeout), connectTimeout + blockTimeout, null)
+                .createFactory();
     }
 }

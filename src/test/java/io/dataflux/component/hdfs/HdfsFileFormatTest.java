@@ -8,17 +8,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import io.dataflux.archive.PostRecords;
 import io.dataflux.testing.TestServers;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Producer;
@@ -143,35 +142,39 @@ class HdfsFileFormatTest extends HdfsTestSupport {
         }
     }
 
+    /** A post-like schema of the component's own: nullable fields, a timestamp, a list, a nested record, Unicode. */
+    static final Schema SCHEMA = new Schema.Parser().parse("""
+            {"type": "record", "name": "Post", "namespace": "io.dataflux.component.hdfs.test", "fields": [
+              {"name": "id", "type": "string"},
+              {"name": "thread_id", "type": ["null", "string"], "default": null},
+              {"name": "body", "type": ["null", "string"], "default": null},
+              {"name": "created_at", "type": ["null", {"type": "long", "logicalType": "timestamp-micros",
+                "adjust-to-utc": true}], "default": null},
+              {"name": "hashtags", "type": {"type": "array", "items": "string"}, "default": []},
+              {"name": "word_count", "type": "int"},
+              {"name": "author", "default": null, "type": ["null", {"type": "record", "name": "Author", "fields": [
+                {"name": "display_name", "type": ["null", "string"], "default": null},
+                {"name": "reputation", "type": ["null", "long"], "default": null}]}]}
+            ]}""");
+
     static List<GenericRecord> posts(int from, int count) {
+        Schema authorSchema = SCHEMA.getField("author").schema().getTypes().get(1);
         List<GenericRecord> records = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
-            Map<String, Object> post = new LinkedHashMap<>();
-            post.put("id", "post-" + i);
-            post.put("thread_id", i % 3 == 0 ? null : "thread-" + (i % 7));
-            post.put("author_id", "author-" + (i % 5));
-            post.put("title", "title " + i);
-            post.put("body", UNICODE + " " + i);
-            post.put("created_at", Instant.parse("2026-11-30T10:00:00.123456Z").plusSeconds(i).toString());
-            post.put("lang", "he");
-            post.put("hashtags", List.of("家族", "tag" + i));
-            post.put("mentions", List.of());
-            post.put("links", List.of("https://example.org/" + i));
-            post.put("word_count", 9);
-            post.put("content_hash", "ab".repeat(32));
-            post.put("author", i % 2 == 0 ? null : Map.of("author_id", "author-" + (i % 5), "display_name", "Zoë 🧑‍💻",
-                    "reputation", 12L));
-            records.add(PostRecords.ofJson(json(post), Instant.parse("2026-11-30T10:30:00Z")));
+            GenericRecord author = i % 2 == 0 ? null : new GenericRecordBuilder(authorSchema)
+                    .set("display_name", "Zoë 🧑‍💻").set("reputation", 12L).build();
+            Instant created = Instant.parse("2026-11-30T10:00:00.123456Z").plusSeconds(i);
+            records.add(new GenericRecordBuilder(SCHEMA)
+                    .set("id", "post-" + i)
+                    .set("thread_id", i % 3 == 0 ? null : "thread-" + (i % 7))
+                    .set("body", UNICODE + " " + i)
+                    .set("created_at", created.getEpochSecond() * 1_000_000 + created.getNano() / 1_000)
+                    .set("hashtags", List.of("家族", "tag" + i))
+                    .set("word_count", 9)
+                    .set("author", author)
+                    .build());
         }
         return records;
-    }
-
-    private static byte[] json(Map<String, Object> post) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(post);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A whole Parquet file's bytes, written by the component elsewhere. */

@@ -1,24 +1,21 @@
 package io.dataflux.component.hdfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.testing.TestServers;
-import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 
 /**
- * A YAML (and an XML) route written the way camel-hdfs routes were (splitStrategy, openedSuffix, readSuffix, chunkSize, overwrite,
- * fileType, compressionCodec) runs with no Java wiring: the hdfs scheme is found through its generated service file.
+ * A YAML (and an XML) route written the way camel-hdfs routes were (splitStrategy, openedSuffix, overwrite,
+ * compressionCodec) runs with no Java wiring: the hdfs scheme is found through its generated service file.
  */
 class HdfsLegacyRouteTest extends HdfsTestSupport {
 
@@ -34,41 +31,24 @@ class HdfsLegacyRouteTest extends HdfsTestSupport {
                         - to:
                             uri: "%s/out"
                             parameters:
-                              fileType: NORMAL_FILE
                               splitStrategy: "MESSAGES:2,IDLE:60000"
                               openedSuffix: tmp
                               overwrite: false
                               compressionCodec: GZIP
                               instanceId: legacy
-                - route:
-                    id: legacy-reader
-                    from:
-                      uri: "%s/out"
-                      parameters:
-                        pattern: "*.gz"
-                        readMode: CHUNK
-                        chunkSize: 4096
-                        readSuffix: done
-                        initialDelay: 0
-                        delay: 100
-                      steps:
-                        - to: mock:read
-                """.formatted(location, location);
+                """.formatted(location);
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("legacy.camel.yaml", routes));
         assertThat(context.getComponent("hdfs")).isInstanceOf(HdfsComponent.class);
 
-        MockEndpoint read = getMockEndpoint("mock:read");
-        read.expectedMessageCount(1);
         template.sendBody("direct:legacy", Map.of("id", "p-1"));
         assertThat(names(base + "/out")).singleElement().asString().startsWith("_part-legacy-").endsWith(".jsonl.gz.tmp");
         template.sendBody("direct:legacy", Map.of("id", "p-2"));
 
-        read.assertIsSatisfied(10_000);
-        String content = read.getExchanges().get(0).getMessage().getBody(String.class);
+        // MESSAGES:2 rolled the file: committed under its final name, gzip-compressed
+        String committed = names(base + "/out").stream().filter(name -> !name.startsWith("_")).findFirst().orElseThrow();
+        assertThat(committed).matches("part-legacy-.*\\.jsonl\\.gz");
         ObjectMapper mapper = new ObjectMapper();
-        assertThat(content.lines().map(line -> readId(mapper, line))).containsExactly("p-1", "p-2");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(base + "/out"))
-                .singleElement().asString().matches("part-legacy-.*\\.jsonl\\.gz\\.done"));
+        assertThat(read(base + "/out/" + committed).lines().map(line -> readId(mapper, line))).containsExactly("p-1", "p-2");
         HdfsEndpoint archive = context.getEndpoints().stream()
                 .filter(e -> e instanceof HdfsEndpoint h && h.getConfiguration().getRollCount() == 2)
                 .map(HdfsEndpoint.class::cast).findFirst().orElseThrow();
@@ -112,13 +92,23 @@ class HdfsLegacyRouteTest extends HdfsTestSupport {
             assertThat(metadata.at("/component/scheme").asText()).isEqualTo("hdfs");
             assertThat(metadata.at("/component/syntax").asText()).isEqualTo("hdfs:hostName:port/path");
             List<String> options = List.of("rollSize", "rollCount", "rollAge", "rollIdle", "syncMode", "partition",
-                    "instanceId", "inProgressPrefix", "openedSuffix", "readSuffix", "splitStrategy", "chunkSize", "overwrite",
-                    "append", "fileType", "compressionCodec", "owner", "namedNodes", "kerberosConfigFileLocation",
-                    "kerberosUsername", "kerberosKeytabLocation", "existingFilePolicy", "readMode");
+                    "instanceId", "inProgressPrefix", "openedSuffix", "splitStrategy", "overwrite", "append",
+                    "compressionCodec", "namedNodes", "kerberosConfigFileLocation", "kerberosUsername",
+                    "kerberosKeytabLocation", "existingFilePolicy", "heartbeatInterval", "heartbeatExpiry");
             for (String option : options) {
                 assertThat(metadata.at("/properties/" + option + "/description").asText()).as(option).isNotBlank();
             }
             assertThat(metadata.at("/properties/rollSize/defaultValue").asLong()).isEqualTo(134_217_728L);
+            // component-level options: every option but the location, as camel.component.hdfs.*
+            for (String option : List.of("instanceId", "kerberosUsername", "heartbeatExpiry", "hadoopProperties")) {
+                assertThat(metadata.at("/componentProperties/" + option + "/description").asText()).as(option).isNotBlank();
+            }
+            assertThat(metadata.at("/component/producerOnly").asBoolean()).isTrue();
+            // no consumer, no sequence files
+            for (String removed : List.of("readMode", "readSuffix", "chunkSize", "owner", "fileType", "keyType",
+                    "valueType", "compressionType")) {
+                assertThat(metadata.at("/properties/" + removed).isMissingNode()).as(removed).isTrue();
+            }
             assertThat(metadata.at("/headers/CamelHdfsRollReason/description").asText()).isNotBlank();
         }
     }

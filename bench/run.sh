@@ -15,13 +15,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# compile the harness (it lives in the test tree, next to the real-server test harness) and get its class path
-./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+# compile the harness (it lives in the app module's test tree, beside the real-server test harness of the testkit
+# module) and get its class path (the other modules' target/classes, from this reactor build)
+./mvnw -B -q -pl app -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench-classpath.txt
 
 exec java -Xmx4g -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
   -Dbench.jfr="${BENCH_JFR:-false}" \
   -Ddataflux.test.mariadb.options="${BENCH_MARIADB_OPTIONS:---innodb-buffer-pool-size=1G --innodb-log-file-size=256M}" \
   -Dlog4j2.configurationFile=log4j2-test.properties \
-  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  -cp "app/target/test-classes:app/target/classes:$(cat app/target/bench-classpath.txt)" \
   io.dataflux.bench.Benchmark "$@"

@@ -26,15 +26,15 @@ else
 fi
 
 step "2. Jib: the image from the Maven build, on the local base tar (jib:buildTar, no registry)"
-./mvnw -B -q -DskipTests package jib:buildTar "-Dimage.base=tar://$base_tar" "-Dimage.name=$image"
-podman load -i target/jib-image.tar | tail -1
+./mvnw -B -q -DskipTests -pl app -am package jib:buildTar "-Dimage.base=tar://$base_tar" "-Dimage.name=$image"
+podman load -i app/target/jib-image.tar | tail -1
 podman image inspect "$image" --format 'user {{.Config.User}}, entrypoint {{.Config.Entrypoint}}, env {{.Config.Env}}'
 
 step "3. the servers (the test harness's Redis, MariaDB, Kafka 3.9.1 and MiniDFSCluster on 127.0.0.1)"
 rm -rf "$work" && mkdir -p "$work"
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test "-Dmdep.outputFile=$work/classpath.txt" >/dev/null
+./mvnw -B -q -pl app dependency:build-classpath -Dmdep.includeScope=test "-Dmdep.outputFile=$work/classpath.txt" >/dev/null
 # from a copy of the compiled classes, so a build in this checkout meanwhile cannot pull them away
-cp -r target/classes "$work/classes" && cp -r target/test-classes "$work/test-classes"
+cp -r app/target/classes "$work/classes" && cp -r app/target/test-classes "$work/test-classes"
 java -Xmx2g -cp "$work/test-classes:$work/classes:$(cat "$work/classpath.txt")" \
   io.dataflux.deploy.ImageCheckServers "$work" "$records" > "$work/servers.log" 2>&1 &
 servers_pid=$!

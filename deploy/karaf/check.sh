@@ -102,13 +102,13 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   "${MVN[@]}" -f deploy/karaf/pom.xml install -Dmaven.repo.local="$MAVEN_REPO"
 fi
 say "fetching Karaf $KARAF_VERSION through Maven, and the test class path"
-"${MVN[@]}" dependency:build-classpath dependency:copy -Dmdep.includeScope=test \
+"${MVN[@]}" -pl app dependency:build-classpath dependency:copy -Dmdep.includeScope=test \
   -Dmdep.outputFile="$WORK/classpath.txt" -Dartifact="org.apache.karaf:apache-karaf:$KARAF_VERSION:tar.gz" \
   -DoutputDirectory="$WORK" -Dmaven.repo.local="$MAVEN_REPO" >/dev/null
 
 say "starting Redis, MariaDB, Kafka and HDFS; $RECORDS posts go into Redis"
 java -Xmx1g -Dlog4j2.configurationFile=log4j2-test.properties \
-  -cp "target/test-classes:target/classes:$(cat "$WORK/classpath.txt")" io.dataflux.testing.ServersMain \
+  -cp "app/target/test-classes:app/target/classes:$(cat "$WORK/classpath.txt")" io.dataflux.testing.ServersMain \
   --properties "$WORK/servers.properties" --records "$RECORDS" --result "$WORK/result.txt" --timeout "$TIMEOUT" \
   >"$WORK/servers.log" 2>&1 &
 SERVERS_PID=$!

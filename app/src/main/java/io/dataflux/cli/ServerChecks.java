@@ -162,7 +162,7 @@ final class ServerChecks {
                     ? Result.ok("mysql", host + ", database '" + database + "' as '" + user + "': tables "
                         + String.join(", ", missing) + " missing; created at start (dataflux.mysql.migrate=true)")
                     : Result.fail("mysql", host + ", database '" + database + "': tables " + String.join(", ", missing)
-                        + " missing and dataflux.mysql.migrate=false (apply src/main/resources/db/migration)");
+                        + " missing and dataflux.mysql.migrate=false (apply app/src/main/resources/db/migration)");
         } catch (SQLException e) {
             return Result.fail("mysql", describe(e, host, user, url));
         }

@@ -262,7 +262,7 @@ class DeploymentManifestsTest {
         // default app root /app, exploded): the routes' sql:classpath:sql/... then read the ConfigMap's files
         assertThat(sql.getMountPath()).isEqualTo("/app/resources/sql");
         assertThat(sql.getSubPath()).isNull();
-        String pom = Files.readString(Path.of("pom.xml"));
+        String pom = Files.readString(Path.of("app", "pom.xml"));
         String jib = pom.substring(pom.indexOf("<artifactId>jib-maven-plugin</artifactId>"));
         jib = jib.substring(0, jib.indexOf("</plugin>"));
         assertThat(jib).as("Jib's default layout: resources in /app/resources, first on the class path")
@@ -445,7 +445,7 @@ class DeploymentManifestsTest {
         // a placeholder in the properties and routes; the key itself in the Java that builds redisConnectionFactory
         Pattern placeholder = Pattern.compile("\\{\\{" + Pattern.quote(property) + "[:}]|\""
                 + Pattern.quote(property) + "\"");
-        Path redisConnections = Path.of("src/main/java/io/dataflux/config/RedisConnections.java");
+        Path redisConnections = Path.of("app/src/main/java/io/dataflux/config/RedisConnections.java");
         try (Stream<Path> routes = Files.list(ROUTES)) {
             return Stream.concat(Stream.of(APPLICATION_PROPERTIES, redisConnections),
                             routes.filter(Files::isRegularFile).toList().stream())

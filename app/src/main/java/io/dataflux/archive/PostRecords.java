@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.enrich.PostFields;
+import io.dataflux.enrich.Timestamps;
 import io.dataflux.enrich.EnrichedPost;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -107,7 +107,7 @@ public final class PostRecords {
         if (!(iso instanceof String text)) {
             return null;
         }
-        return ChronoUnit.MICROS.between(Instant.EPOCH, OffsetDateTime.parse(text).toInstant());
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Timestamps.parse(text).toInstant());
     }
 
     private static List<String> strings(Object value) {

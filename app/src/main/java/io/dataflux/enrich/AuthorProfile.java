@@ -1,7 +1,6 @@
 package io.dataflux.enrich;
 
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class AuthorProfile {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value.toString().trim()).withOffsetSameInstant(ZoneOffset.UTC).toString();
+            return Timestamps.parse(value.toString().trim()).withOffsetSameInstant(ZoneOffset.UTC).toString();
         } catch (java.time.format.DateTimeParseException notADate) {
             return null;
         }

@@ -123,7 +123,7 @@ public final class PostValidator implements Processor {
     private static void timestamp(String value) {
         OffsetDateTime time;
         try {
-            time = OffsetDateTime.parse(value);
+            time = Timestamps.parse(value);
         } catch (DateTimeParseException e) {
             throw new RejectedRecordException(RejectReason.INVALID_VALUE, PostFields.CREATED_AT,
                     "field 'created_at' must be an ISO-8601 date-time with offset (e.g. 2026-11-24T10:15:30Z), not '"

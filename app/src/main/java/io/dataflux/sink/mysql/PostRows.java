@@ -1,6 +1,5 @@
 package io.dataflux.sink.mysql;
 
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -12,6 +11,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflux.enrich.PostFields;
+import io.dataflux.enrich.Timestamps;
 import io.dataflux.enrich.EnrichedPost;
 import io.dataflux.enrich.PostJson;
 
@@ -98,7 +98,7 @@ public final class PostRows {
      */
     private static String utc(String isoTimestamp) {
         return isoTimestamp == null ? null
-                : UTC_DATETIME.format(OffsetDateTime.parse(isoTimestamp).withOffsetSameInstant(ZoneOffset.UTC));
+                : UTC_DATETIME.format(Timestamps.parse(isoTimestamp).withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     private static String json(Object value) {

@@ -2,7 +2,6 @@ package io.dataflux.sink.mysql;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
@@ -11,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.dataflux.enrich.PostFields;
+import io.dataflux.enrich.Timestamps;
 
 /**
  * The one merge rule: of the versions of a post, the one with the greatest version key is stored, whole. The key
@@ -46,7 +46,7 @@ public final class PostVersion {
         StringBuilder key = new StringBuilder(140);
         Object createdAt = post.get(PostFields.CREATED_AT);
         if (createdAt instanceof String iso) {
-            key.append('1').append(KEY_TIME.format(OffsetDateTime.parse(iso).withOffsetSameInstant(ZoneOffset.UTC)));
+            key.append('1').append(KEY_TIME.format(Timestamps.parse(iso).withOffsetSameInstant(ZoneOffset.UTC)));
         } else {
             key.append('0');
         }

@@ -29,7 +29,7 @@ final class FileRecovery {
     private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
     private static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
 
-    private final RollingFileWriter rollingWriter;
+    private final InProgressFiles inProgressFiles;
     private final HdfsEndpoint endpoint;
     private final HdfsConfiguration config;
     private final FileSystem fs;
@@ -40,9 +40,9 @@ final class FileRecovery {
     private final SyncedLengths synced;
     private final Heartbeats heartbeats;
 
-    FileRecovery(RollingFileWriter rollingWriter, HdfsEndpoint endpoint, FileSystem fs, FileNaming naming, CompressionCodec codec,
+    FileRecovery(InProgressFiles files, HdfsEndpoint endpoint, FileSystem fs, FileNaming naming, CompressionCodec codec,
                  Path base, Set<String> openInProgress, SyncedLengths synced, Heartbeats heartbeats) {
-        this.rollingWriter = rollingWriter;
+        this.inProgressFiles = files;
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.fs = fs;
@@ -83,7 +83,7 @@ final class FileRecovery {
                 continue;
             }
             String writer = naming.writerOf(name);
-            if (writer == null || openInProgress.contains(rollingWriter.key(path))) {
+            if (writer == null || openInProgress.contains(inProgressFiles.key(path))) {
                 continue;
             }
             Long age = ages.get(writer);
@@ -108,7 +108,7 @@ final class FileRecovery {
         }
         for (Path sidecar : sidecars) {
             Path file = SyncedLengths.fileOf(sidecar);
-            if (!openInProgress.contains(rollingWriter.key(file)) && !fs.exists(file)) {
+            if (!openInProgress.contains(inProgressFiles.key(file)) && !fs.exists(file)) {
                 fs.delete(sidecar, false);
             }
         }
@@ -160,7 +160,7 @@ final class FileRecovery {
             LOG.info("hdfs: removed the empty in-progress file {} left by {}", path, who(writer));
             return new Recovered(null, writer, 0, truncated);
         }
-        Path target = rollingWriter.rename(path, wanted, true);
+        Path target = inProgressFiles.rename(path, wanted, true);
         synced.clear(path);
         if (target == null) {
             return new Recovered(null, writer, keep, truncated);
@@ -170,7 +170,7 @@ final class FileRecovery {
         }
         endpoint.getMetrics().rolled(reason);
         LOG.info("hdfs: recovered {} ({} bytes, {} bytes cut) left in progress by {}", target, keep, truncated, who(writer));
-        rollingWriter.notifyRoll(new HdfsRollEvent(endpoint, reason, target.toUri().getPath(), records, keep, writer, truncated));
+        new HdfsRollEvent(endpoint, reason, target.toUri().getPath(), records, keep, writer, truncated).publish();
         return new Recovered(target, writer, keep, truncated);
     }
 

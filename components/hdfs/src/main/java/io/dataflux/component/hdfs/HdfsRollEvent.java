@@ -1,12 +1,17 @@
 package io.dataflux.component.hdfs;
 
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.ManagementStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Published to the CamelContext's event notifiers each time a file is committed, including the rolls the timer does
  * when no exchange is there to carry a header.
  */
 public final class HdfsRollEvent implements CamelEvent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HdfsRollEvent.class);
 
     private final HdfsEndpoint endpoint;
     private final RollReason reason;
@@ -30,6 +35,19 @@ public final class HdfsRollEvent implements CamelEvent {
         this.bytes = bytes;
         this.writer = writer;
         this.truncatedBytes = truncatedBytes;
+    }
+
+    /** Sends this event to the context's event notifiers; a failing notifier never fails the commit. */
+    void publish() {
+        ManagementStrategy management = endpoint.getCamelContext().getManagementStrategy();
+        if (management == null || management.getEventNotifiers().isEmpty()) {
+            return;
+        }
+        try {
+            management.notify(this);
+        } catch (Exception e) {
+            LOG.debug("hdfs: an event notifier failed on {}", this, e);
+        }
     }
 
     /** The instance that wrote a recovered file (null for this writer's own rolls). */

@@ -23,7 +23,6 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * Writes a whole Avro or Parquet file of Avro records into an open stream, footer included, without closing the stream
@@ -165,72 +164,6 @@ final class RecordFiles {
         @Override
         public void close() throws IOException {
             flush();
-        }
-    }
-
-    /** Parquet's view of the open stream: its position is the file's, and closing it only flushes. */
-    private static final class StreamOutputFile implements OutputFile {
-
-        private final OutputStream out;
-        private final String name;
-
-        StreamOutputFile(OutputStream out, String name) {
-            this.out = out;
-            this.name = name;
-        }
-
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return new PositionOutputStream() {
-                private long position = out instanceof FSDataOutputStream file ? file.getPos() : 0;
-
-                @Override
-                public long getPos() {
-                    return position;
-                }
-
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    position++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    position += len;
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    out.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            };
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            return create(blockSizeHint);
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return 0;
-        }
-
-        @Override
-        public String getPath() {
-            return name;
         }
     }
 }

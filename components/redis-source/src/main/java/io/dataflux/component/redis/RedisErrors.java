@@ -36,6 +36,15 @@ final class RedisErrors {
         return false;
     }
 
+    /** The innermost cause's message (or its class name): what the server or the client said. */
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
     private static boolean messageContains(Throwable e, String code) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains(code)) {

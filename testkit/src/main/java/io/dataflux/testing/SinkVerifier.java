@@ -1,5 +1,13 @@
 package io.dataflux.testing;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,6 +19,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +35,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * The one "every sink has every record" check, for the tests, the demo, the deployment checks and the bench: a list
  * of sinks, each able to say which post ids it holds, and a wait until every sink holds every expected id. A sink
  * added to DataFlux is checked everywhere by adding it here once ({@link #standard}), or by a test with {@link #and}.
+ * It knows no DataFlux class: the table query, topic and archive directory are passed in.
  */
 public final class SinkVerifier {
 
@@ -31,6 +46,8 @@ public final class SinkVerifier {
         /** The post ids the sink holds now (with repeats: a record may be delivered more than once). */
         Collection<String> postIds() throws Exception;
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Sink> sinks = new ArrayList<>();
 
@@ -65,8 +82,18 @@ public final class SinkVerifier {
 
     /** A MySQL table, read with a query whose first column is the post id. */
     public static Sink table(String name, String jdbcUrl, String idQuery) {
-        return sink(name, () -> PipelineProbe.query(jdbcUrl, idQuery).stream()
-                .map(row -> String.valueOf(row.values().iterator().next())).toList());
+        return sink(name, () -> {
+            List<String> ids = new ArrayList<>();
+            try (Connection connection = DriverManager.getConnection(jdbcUrl, TestServers.mariaDb().username(),
+                    TestServers.mariaDb().password());
+                 Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(idQuery)) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        });
     }
 
     /** A Kafka topic, from the beginning: the records' keys (DataFlux keys each record by its post id). */
@@ -93,14 +120,30 @@ public final class SinkVerifier {
         });
     }
 
-    /** The archive's committed files on the shared HDFS (in-progress files: not yet). */
+    /**
+     * The archive's committed JSON-lines files on the shared HDFS: the {@code id} of each line. While a file is still in
+     * progress (its name starts with {@code _} or {@code .}) the archive counts as holding nothing yet.
+     */
     public static Sink archive(String directory) {
         return sink("HDFS " + directory, () -> {
-            try {
-                return PipelineProbe.archivedPosts(directory).stream().map(post -> (String) post.get("id")).toList();
-            } catch (AssertionError inProgress) {
-                return List.of();
+            List<String> ids = new ArrayList<>();
+            try (FileSystem fs = FileSystem.newInstance(URI.create(TestServers.hdfs().uri()), new Configuration())) {
+                RemoteIterator<LocatedFileStatus> files = fs.listFiles(new Path(directory), true);
+                while (files.hasNext()) {
+                    Path file = files.next().getPath();
+                    if (file.getName().startsWith("_") || file.getName().startsWith(".")) {
+                        return List.of();
+                    }
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            ids.add(String.valueOf(JSON.readTree(line).path("id").asText()));
+                        }
+                    }
+                }
             }
+            return ids;
         });
     }
 

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,9 +99,15 @@ public final class SinkVerifier {
 
     /** A Kafka topic, from the beginning: the records' keys (DataFlux keys each record by its post id). */
     public static Sink kafka(String bootstrapServers, String topic) {
+        return kafka(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /** The same with a client configuration of its own (e.g. a SASL listener's settings). */
+    public static Sink kafka(Map<?, ?> clientConfig, String topic) {
         return sink("Kafka " + topic, () -> {
-            Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+            Map<String, Object> config = new HashMap<>();
+            clientConfig.forEach((key, value) -> config.put(String.valueOf(key), value));
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
             List<String> keys = new ArrayList<>();
             try (KafkaConsumer<String, String> consumer =
                          new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
@@ -125,9 +132,14 @@ public final class SinkVerifier {
      * progress (its name starts with {@code _} or {@code .}) the archive counts as holding nothing yet.
      */
     public static Sink archive(String directory) {
+        return archive(URI.create(TestServers.hdfs().uri()), directory);
+    }
+
+    /** The same on another file system (e.g. {@code file:///}, the archive on the local disk). */
+    public static Sink archive(URI fileSystem, String directory) {
         return sink("HDFS " + directory, () -> {
             List<String> ids = new ArrayList<>();
-            try (FileSystem fs = FileSystem.newInstance(URI.create(TestServers.hdfs().uri()), new Configuration())) {
+            try (FileSystem fs = FileSystem.newInstance(fileSystem, new Configuration())) {
                 RemoteIterator<LocatedFileStatus> files = fs.listFiles(new Path(directory), true);
                 while (files.hasNext()) {
                     Path file = files.next().getPath();
@@ -209,12 +221,15 @@ public final class SinkVerifier {
 
     /**
      * Asserts that every sink holds exactly the expected ids, none missing and none other (repeats allowed: a record
-     * may be delivered more than once), now.
+     * may be delivered more than once), now. Returns how many records each holds (repeats included).
      */
-    public void assertEveryHasExactly(Set<String> expected) throws Exception {
+    public Map<String, Integer> assertEveryHasExactly(Set<String> expected) throws Exception {
         List<String> problems = new ArrayList<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
         for (Sink sink : sinks) {
-            Set<String> held = new HashSet<>(sink.postIds());
+            Collection<String> ids = sink.postIds();
+            counts.put(sink.name(), ids.size());
+            Set<String> held = new HashSet<>(ids);
             Set<String> lacks = new TreeSet<>(expected);
             lacks.removeAll(held);
             Set<String> other = new TreeSet<>(held);
@@ -227,6 +242,7 @@ public final class SinkVerifier {
         if (!problems.isEmpty()) {
             throw new AssertionError("not every sink holds exactly the expected posts: " + String.join("; ", problems));
         }
+        return counts;
     }
 
     /** One line: each sink and how many records it holds. */

@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.dataflux.DataFluxApplication;
 import io.dataflux.cli.ProgressLine;
@@ -29,6 +30,7 @@ import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.ManagementEndpoint;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.ServerKind;
+import io.dataflux.testing.SinkVerifier;
 import io.dataflux.testing.TestServers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -171,6 +173,9 @@ public final class Demo implements Callable<Integer> {
         }
         summary = summarize(read, archived, names, seconds, rolls);
         printSummary(summary, names);
+        if (!keepRunning && !everyGoodPostInEverySink(posts, names)) {
+            return 1;
+        }
         if (keepRunning) {
             printKeepRunning(names);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -290,6 +295,31 @@ public final class Demo implements Callable<Integer> {
         out.println("  ./dataflux load posts.jsonl --set dataflux.redis.port=" + TestServers.redis().port()
                 + " --set dataflux.redis.key=" + names.stream);
         out.println("Ctrl-C stops DataFlux (gracefully) and the servers.");
+    }
+
+    /**
+     * The one every-sink check the tests use: every good post is in MySQL, on the topic and in a committed archive
+     * file. Prints the outcome; false when a sink lacks a post.
+     */
+    private boolean everyGoodPostInEverySink(List<GeneratedRecord> posts, Names names) throws Exception {
+        Set<String> good = posts.stream().filter(GeneratedRecord::isGood).map(GeneratedRecord::postId)
+                .collect(Collectors.toSet());
+        SinkVerifier sinks = SinkVerifier.of(SinkVerifier.table("MySQL", names.jdbcUrl, "SELECT id FROM posts"),
+                SinkVerifier.kafka(TestServers.kafka().bootstrapServers(), names.topic),
+                names.localFs ? SinkVerifier.archive(URI.create("file:///"), names.archive) : SinkVerifier.archive(names.archive));
+        Map<String, Set<String>> missing = sinks.missing(good);
+        if (missing.values().stream().allMatch(Set::isEmpty)) {
+            out.printf("  Checked: each of the %,d good posts is in every sink (%s)%n", good.size(),
+                    String.join(", ", missing.keySet()));
+            return true;
+        }
+        missing.forEach((sink, lacks) -> {
+            if (!lacks.isEmpty()) {
+                out.printf("  MISSING: %s lacks %,d good posts, e.g. %s%n", sink, lacks.size(),
+                        lacks.stream().limit(3).toList());
+            }
+        });
+        return false;
     }
 
     private boolean allAcknowledged(Names names) {

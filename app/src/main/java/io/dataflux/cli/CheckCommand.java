@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
  * Says whether DataFlux could run here, and if not exactly why: the configuration (unknown keys, wrong values), the
  * route files (loaded, not started), then each server it needs, tried with the configured address and credentials.
  */
-@Command(name = "check", description = "Validate the configuration and the route files, then try Redis, MySQL, Kafka "
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Validate the configuration and the route files, then try Redis, MySQL, Kafka "
         + "and HDFS and say exactly what is wrong. Exit 0 when everything answers.")
 final class CheckCommand implements Callable<Integer> {
 
@@ -26,19 +26,20 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigurationCheck configurationCheck = config.configurationCheck();
-        List<String> problems = configurationCheck.problems();
-        if (!problems.isEmpty()) {
+        boolean valid = config.configurationValid(problems -> {
             report(ServerChecks.Result.fail("config", problems.size() + " problem(s)"));
             problems.forEach(problem -> System.out.println("       " + problem));
-            return 2;
+        });
+        if (!valid) {
+            return ConfigOptions.BAD_CONFIGURATION;
         }
+        ConfigurationCheck configurationCheck = config.configurationCheck();
         Main main;
         try {
             main = config.startIdle();
         } catch (Exception e) {
             report(ServerChecks.Result.fail("routes", configurationCheck.explain(e)));
-            return 2;
+            return ConfigOptions.BAD_CONFIGURATION;
         }
         try {
             CamelContext context = main.getCamelContext();

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * size, through the archive's own hdfs endpoint (its server, HA and Kerberos settings). Write-then-rename, not atomic
  * for readers: see docs/archive.md.
  */
-@Command(name = "compact", description = "Rewrite the small files of the archive's closed partitions (dt= days before "
+@Command(name = "compact", mixinStandardHelpOptions = true, description = "Rewrite the small files of the archive's closed partitions (dt= days before "
         + "today) into files of about --target-size, by write-then-rename. Not atomic for readers: while a directory is "
         + "compacted a reader may see its rows twice (never none). Run it once a day, e.g. after midnight.")
 final class CompactCommand implements Callable<Integer> {
@@ -44,12 +44,9 @@ final class CompactCommand implements Callable<Integer> {
             System.out.println("--target-size must be more than 0");
             return 2;
         }
-        Main main;
-        try {
-            main = config.startIdle();
-        } catch (Exception e) {
-            System.out.println("compact: the configuration does not load: " + config.configurationCheck().explain(e));
-            return 2;
+        Main main = config.checkAndStartIdle(System.out, "compact");
+        if (main == null) {
+            return ConfigOptions.BAD_CONFIGURATION;
         }
         try {
             CamelContext context = main.getCamelContext();

@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
  * {@code dataflux.iceberg.target-file-size}, one rewrite commit per day, which readers never see half done. Safe while
  * the pipeline runs: it appends to today only.
  */
-@Command(name = "compact-table", description = "Rewrite the small files of the Iceberg table's closed days (before"
+@Command(name = "compact-table", mixinStandardHelpOptions = true, description = "Rewrite the small files of the Iceberg table's closed days (before"
         + " today, UTC) into large ones, one atomic rewrite commit per day.")
 final class CompactTableCommand implements Callable<Integer> {
 
@@ -31,7 +31,10 @@ final class CompactTableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Main main = config.startIdle();
+        Main main = config.checkAndStartIdle(out, "compact-table");
+        if (main == null) {
+            return ConfigOptions.BAD_CONFIGURATION;
+        }
         try {
             IcebergSettings settings = IcebergSettings.of(main.getCamelContext());
             try (HadoopCatalog catalog = PostTable.catalog(settings.warehouse())) {

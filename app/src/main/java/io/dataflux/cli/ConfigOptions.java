@@ -1,11 +1,13 @@
 package io.dataflux.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import io.dataflux.DataFluxApplication;
 import io.dataflux.config.ConfigurationCheck;
@@ -54,6 +56,44 @@ final class ConfigOptions {
                 + " in the environment (" + PropertySources.environmentName(key) + ") or in a mounted secret file named "
                 + key + " (CAMEL_MAIN_CLOUD_PROPERTIES_LOCATION)"));
         return check;
+    }
+
+    /** The exit code of a command refused for its configuration (or arguments). */
+    static final int BAD_CONFIGURATION = 2;
+
+    /**
+     * Every command's first step: the configuration check. Prints each problem on {@code out} as
+     * {@code Configuration: ...}; false when there is one (the command then exits {@link #BAD_CONFIGURATION}).
+     */
+    boolean configurationValid(PrintStream out) {
+        return configurationValid(problems -> problems.forEach(problem -> out.println("Configuration: " + problem)));
+    }
+
+    /** The same, the problems reported the command's own way. */
+    boolean configurationValid(Consumer<List<String>> report) {
+        List<String> problems = configurationCheck().problems();
+        if (problems.isEmpty()) {
+            return true;
+        }
+        report.accept(problems);
+        return false;
+    }
+
+    /**
+     * The prologue of the commands that need the resolved configuration but not the pipeline: the configuration
+     * check, then {@link #startIdle}. Null, the reason printed on {@code out}, when the configuration is wrong or does
+     * not load (a route file, a value Camel cannot bind): the command then exits {@link #BAD_CONFIGURATION}.
+     */
+    Main checkAndStartIdle(PrintStream out, String command) {
+        if (!configurationValid(out)) {
+            return null;
+        }
+        try {
+            return startIdle();
+        } catch (Exception e) {
+            out.println(command + ": the configuration does not load: " + configurationCheck().explain(e));
+            return null;
+        }
     }
 
     /** Keys whose value is a credential: passwords (incl. key and trust store ones), JAAS configs, secrets. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Unmatched;
  * The demo needs embedded Redis, MariaDB, Kafka and HDFS, which the production jar does not carry: it runs from a
  * checkout ({@code ./dataflux demo}), where the demo classes are on the class path; the jar explains that.
  */
-@Command(name = "demo", description = "Run the whole pipeline on embedded servers with sample data "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the whole pipeline on embedded servers with sample data "
         + "(from a checkout: ./dataflux demo --help).")
 final class DemoCommand implements Callable<Integer> {
 

@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.dataflux.config.PropertySources;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Option;
  * the common options like every command: the configuration is checked (exit 2 when it is wrong), and the oversized
  * bad records exceed the configured dataflux.record.max-bytes unless --max-record-bytes says otherwise.
  */
-@Command(name = "generate", description = "Write generated forum posts as JSON lines (HTML, emoji, CJK, edits, and a "
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Write generated forum posts as JSON lines (HTML, emoji, CJK, edits, and a "
         + "share of bad records of every kind), to a file or standard output.")
 final class GenerateCommand implements Callable<Integer> {
 
@@ -40,11 +39,12 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> problems = config.configurationCheck().problems();
-        if (!problems.isEmpty()) {
+        boolean valid = config.configurationValid(problems -> {
             problems.forEach(problem -> System.err.println("Configuration: " + problem));
             System.err.println("Nothing generated: " + problems.size() + " configuration problem(s)");
-            return 2;
+        });
+        if (!valid) {
+            return ConfigOptions.BAD_CONFIGURATION;
         }
         ForumPostGenerator generator = sample.generator(maxRecordBytes != null ? maxRecordBytes : configuredMaxRecordBytes());
         try (OutputStream target = new BufferedOutputStream(out == null ? System.out : Files.newOutputStream(out), 1 << 16)) {

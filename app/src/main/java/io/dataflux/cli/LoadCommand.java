@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.dataflux.config.ConfigurationCheck;
 import io.dataflux.config.RedisConnections;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -32,7 +31,7 @@ import redis.clients.jedis.params.XAddParams;
  * or list (LPUSH), as a crawler would. Lines that the pipeline could never read (not JSON objects, not UTF-8, too
  * large) are not pushed but reported by line number; the pipeline's own checks (missing fields, types) still apply.
  */
-@Command(name = "load", description = "Push the records of a JSON-lines or JSON-array file into the configured Redis "
+@Command(name = "load", mixinStandardHelpOptions = true, description = "Push the records of a JSON-lines or JSON-array file into the configured Redis "
         + "stream or list; report rejected lines by number (exit 3 when some were rejected).")
 final class LoadCommand implements Callable<Integer> {
 
@@ -55,12 +54,10 @@ final class LoadCommand implements Callable<Integer> {
             out.println("Cannot read " + file);
             return 2;
         }
-        ConfigurationCheck configurationCheck = config.configurationCheck();
-        if (!configurationCheck.problems().isEmpty()) {
-            configurationCheck.problems().forEach(problem -> out.println("Configuration: " + problem));
-            return 2;
+        Main main = config.checkAndStartIdle(out, "load");
+        if (main == null) {
+            return ConfigOptions.BAD_CONFIGURATION;
         }
-        Main main = config.startIdle();
         try {
             return load(main.getCamelContext());
         } catch (JedisException | DataAccessException e) {

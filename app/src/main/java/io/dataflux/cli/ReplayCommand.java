@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.dataflux.component.hdfs.HdfsEndpoint;
-import io.dataflux.config.ConfigurationCheck;
 import io.dataflux.config.MySqlConnections;
 import io.dataflux.config.RedisConnections;
 import io.dataflux.deadletter.DeadLetterReplay;
@@ -36,7 +35,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * Pushes dead-lettered records back into the configured Redis stream or list, once each, after the configuration or
  * the mapping that refused them was fixed; {@code --dry-run} lists them instead. Progress and summary as in load.
  */
-@Command(name = "replay", description = "Push dead-lettered records back into the configured Redis stream or list, "
+@Command(name = "replay", mixinStandardHelpOptions = true, description = "Push dead-lettered records back into the configured Redis stream or list, "
         + "byte for byte, once each (a row is marked before its push). Exit 3 when some could not be replayed.")
 final class ReplayCommand implements Callable<Integer> {
 
@@ -70,14 +69,12 @@ final class ReplayCommand implements Callable<Integer> {
             out.println("--since " + since + ": not a date or a time (2026-12-01, 2026-12-01T08:00, 2026-12-01T08:00:00Z)");
             return 2;
         }
-        ConfigurationCheck configurationCheck = config.configurationCheck();
-        if (!configurationCheck.problems().isEmpty()) {
-            configurationCheck.problems().forEach(problem -> out.println("Configuration: " + problem));
-            return 2;
-        }
         DeadLetterReplay.Selection selection = new DeadLetterReplay.Selection(
                 reasons.stream().map(reason -> reason.trim().toUpperCase(Locale.ROOT)).toList(), from, ids);
-        Main main = config.startIdle();
+        Main main = config.checkAndStartIdle(out, "replay");
+        if (main == null) {
+            return ConfigOptions.BAD_CONFIGURATION;
+        }
         try {
             return replay(main.getCamelContext(), selection);
         } catch (SQLException e) {

@@ -1,6 +1,5 @@
 package io.dataflux.cli;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Mixin;
  * Exits 2 when the configuration or a route file is wrong (found by the configuration check, or while Camel binds the
  * properties and loads the route files), 1 when the pipeline cannot start for another reason (a server).
  */
-@Command(name = "run", description = "Run the pipeline against the servers the configuration names (the default command).")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the pipeline against the servers the configuration names (the default command).")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -29,14 +28,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigurationCheck check = config.configurationCheck();
-        List<String> problems = check.problems();
-        if (!problems.isEmpty()) {
-            // plain lines on standard error, before any logging: the first thing an engineer sees
+        // plain lines on standard error, before any logging: the first thing an engineer sees
+        boolean valid = config.configurationValid(problems -> {
             problems.forEach(problem -> System.err.println("Configuration: " + problem));
             System.err.println("DataFlux did not start: " + problems.size() + " configuration problem(s)");
-            return 2;
+        });
+        if (!valid) {
+            return ConfigOptions.BAD_CONFIGURATION;
         }
+        ConfigurationCheck check = config.configurationCheck();
         Main main = config.newMain(Map.of());
         // Camel Main binds the properties and loads every route file before afterConfigure, and starts the routes
         // (connecting to the servers) after it

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
-import io.dataflux.config.ConfigurationCheck;
 import io.dataflux.config.MySqlConnections;
 import io.dataflux.lineage.PostTrace;
 import org.apache.camel.main.Main;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** Prints where a post went, from MySQL's posts, lineage and dead-letter tables. */
-@Command(name = "trace", description = "Print where a post went: its MySQL row, every version's Redis entry, Kafka "
+@Command(name = "trace", mixinStandardHelpOptions = true, description = "Print where a post went: its MySQL row, every version's Redis entry, Kafka "
         + "partition and offset and archive file and line, and its dead-letter rows. Exit 1 when no table knows it.")
 final class TraceCommand implements Callable<Integer> {
 
@@ -27,12 +26,10 @@ final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigurationCheck configurationCheck = config.configurationCheck();
-        if (!configurationCheck.problems().isEmpty()) {
-            configurationCheck.problems().forEach(problem -> out.println("Configuration: " + problem));
-            return 2;
+        Main main = config.checkAndStartIdle(out, "trace");
+        if (main == null) {
+            return ConfigOptions.BAD_CONFIGURATION;
         }
-        Main main = config.startIdle();
         try {
             PostTrace trace = PostTrace.read(MySqlConnections.dataSource(main.getCamelContext()), postId);
             if (!trace.found()) {

@@ -1,5 +1,6 @@
 package io.dataflux.bench;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
 import io.dataflux.sample.ForumPostGenerator.GeneratedRecord;
 import io.dataflux.testing.PipelineProbe;
 import io.dataflux.testing.PipelineProcess;
+import io.dataflux.testing.SinkVerifier;
 
 /**
  * DataFlux itself: the real route files and application.properties, in a JVM of its own (so that its heap and RSS are
@@ -105,7 +107,14 @@ final class DataFluxRun {
             }
             Latency latency = latencySeconds > 0 ? latency(stream, jdbc, count, latencySeconds, authorHits) : null;
             long rss = pipeline.peakRssKb();
-            pipeline.terminate(Duration.ofSeconds(90));
+            pipeline.terminate(Duration.ofSeconds(90)); // graceful: the archive commits its files
+            // the one every-sink check of the tests: every post of the throughput run in MySQL, on the topic and in
+            // a committed archive file (the latency run's posts are there too)
+            Map<String, String> names = properties(runId, label, stream, jdbc, servers);
+            SinkVerifier.of(SinkVerifier.table("MySQL", jdbc, "SELECT id FROM posts"),
+                            SinkVerifier.kafka(servers.kafkaClient(), names.get("dataflux.kafka.topic")),
+                            SinkVerifier.archive(URI.create(servers.hdfsUri()), names.get("dataflux.archive.dir")))
+                    .awaitEvery(ids, Duration.ofMinutes(2));
             return new Result(throughput, List.copyOf(timeline), rss, heap(gcLog), latency, maxHeap);
         }
     }

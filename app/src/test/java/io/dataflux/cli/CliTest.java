@@ -166,6 +166,17 @@ class CliTest {
     }
 
     @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        for (String command : List.of("check", "load", "trace", "replay", "generate", "compact", "compact-table", "run")) {
+            Run run = cli(command, "--help");
+
+            assertThat(run.exitCode).as(run.output).isZero();
+            assertThat(run.output).as(command).contains("Usage: dataflux " + command + " ")
+                    .contains("-h, --help").contains("--set").doesNotContain("Unknown option");
+        }
+    }
+
+    @Test
     void aMisspeltPropertyPointsAtItsFileAndLine(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("prod.properties");
         Files.writeString(config, "dataflux.kafka.topic = forum.posts\ndataflux.kafka.brokrs = kafka:9092\n");

@@ -216,10 +216,10 @@ class BadCredentialsTest {
                 .as("no record dead-lettered as poison").isEmpty();
         assertThat(run.deadLetteredEntries()).as("exactly the bad records dead-lettered").isEqualTo(run.badRecords());
 
+        run.sinks().assertEveryHasExactly(run.goodIds());
         Map<String, Set<List<String>>> versions = cleanedVersions(run);
         Map<String, List<String>> newest = newestVersions(run);
         List<Map<String, Object>> rows = PipelineProbe.query(run.jdbc(), "SELECT id, author_id, title, body FROM posts");
-        assertThat(rows).extracting(row -> (String) row.get("id")).containsExactlyInAnyOrderElementsOf(run.goodIds());
         for (Map<String, Object> row : rows) {
             assertThat(List.of(String.valueOf(row.get("author_id")), String.valueOf(row.get("title")),
                     (String) row.get("body"))).as("MySQL: the newest version of %s", row.get("id"))
@@ -227,7 +227,6 @@ class BadCredentialsTest {
         }
 
         List<ConsumerRecord<String, String>> published = PipelineProbe.kafka(run.topic(), run.goodIds().size());
-        assertThat(published.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).isEqualTo(run.goodIds());
         for (ConsumerRecord<String, String> record : published) {
             @SuppressWarnings("unchecked")
             Map<String, Object> post = PipelineProbe.JSON.readValue(record.value(), Map.class);
@@ -236,8 +235,6 @@ class BadCredentialsTest {
         }
 
         List<Map<String, Object>> archived = PipelineProbe.archivedPosts(run.archive());
-        assertThat(archived.stream().map(post -> (String) post.get("id")).collect(Collectors.toSet()))
-                .isEqualTo(run.goodIds());
         for (Map<String, Object> post : archived) {
             assertThat(versions.get((String) post.get("id"))).as("HDFS: a version of %s", post.get("id"))
                     .contains(content(post));

@@ -1,8 +1,17 @@
 package io.dataflux.testing;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +20,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * The one "every sink has every record" check, for the tests, the demo, the deployment checks and the bench: a list
  * of sinks, each able to say which post ids it holds, and a wait until every sink holds every expected id. A sink
  * added to DataFlux is checked everywhere by adding it here once ({@link #standard}), or by a test with {@link #and}.
+ * It knows no DataFlux class: the table query, topic and archive directory are passed in.
  */
 public final class SinkVerifier {
 
@@ -31,6 +47,8 @@ public final class SinkVerifier {
         /** The post ids the sink holds now (with repeats: a record may be delivered more than once). */
         Collection<String> postIds() throws Exception;
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Sink> sinks = new ArrayList<>();
 
@@ -65,15 +83,31 @@ public final class SinkVerifier {
 
     /** A MySQL table, read with a query whose first column is the post id. */
     public static Sink table(String name, String jdbcUrl, String idQuery) {
-        return sink(name, () -> PipelineProbe.query(jdbcUrl, idQuery).stream()
-                .map(row -> String.valueOf(row.values().iterator().next())).toList());
+        return sink(name, () -> {
+            List<String> ids = new ArrayList<>();
+            try (Connection connection = DriverManager.getConnection(jdbcUrl, TestServers.mariaDb().username(),
+                    TestServers.mariaDb().password());
+                 Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(idQuery)) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        });
     }
 
     /** A Kafka topic, from the beginning: the records' keys (DataFlux keys each record by its post id). */
     public static Sink kafka(String bootstrapServers, String topic) {
+        return kafka(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /** The same with a client configuration of its own (e.g. a SASL listener's settings). */
+    public static Sink kafka(Map<?, ?> clientConfig, String topic) {
         return sink("Kafka " + topic, () -> {
-            Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+            Map<String, Object> config = new HashMap<>();
+            clientConfig.forEach((key, value) -> config.put(String.valueOf(key), value));
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
             List<String> keys = new ArrayList<>();
             try (KafkaConsumer<String, String> consumer =
                          new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
@@ -93,14 +127,35 @@ public final class SinkVerifier {
         });
     }
 
-    /** The archive's committed files on the shared HDFS (in-progress files: not yet). */
+    /**
+     * The archive's committed JSON-lines files on the shared HDFS: the {@code id} of each line. While a file is still in
+     * progress (its name starts with {@code _} or {@code .}) the archive counts as holding nothing yet.
+     */
     public static Sink archive(String directory) {
+        return archive(URI.create(TestServers.hdfs().uri()), directory);
+    }
+
+    /** The same on another file system (e.g. {@code file:///}, the archive on the local disk). */
+    public static Sink archive(URI fileSystem, String directory) {
         return sink("HDFS " + directory, () -> {
-            try {
-                return PipelineProbe.archivedPosts(directory).stream().map(post -> (String) post.get("id")).toList();
-            } catch (AssertionError inProgress) {
-                return List.of();
+            List<String> ids = new ArrayList<>();
+            try (FileSystem fs = FileSystem.newInstance(fileSystem, new Configuration())) {
+                RemoteIterator<LocatedFileStatus> files = fs.listFiles(new Path(directory), true);
+                while (files.hasNext()) {
+                    Path file = files.next().getPath();
+                    if (file.getName().startsWith("_") || file.getName().startsWith(".")) {
+                        return List.of();
+                    }
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = lines.readLine()) != null) {
+                            ids.add(String.valueOf(JSON.readTree(line).path("id").asText()));
+                        }
+                    }
+                }
             }
+            return ids;
         });
     }
 
@@ -166,12 +221,15 @@ public final class SinkVerifier {
 
     /**
      * Asserts that every sink holds exactly the expected ids, none missing and none other (repeats allowed: a record
-     * may be delivered more than once), now.
+     * may be delivered more than once), now. Returns how many records each holds (repeats included).
      */
-    public void assertEveryHasExactly(Set<String> expected) throws Exception {
+    public Map<String, Integer> assertEveryHasExactly(Set<String> expected) throws Exception {
         List<String> problems = new ArrayList<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
         for (Sink sink : sinks) {
-            Set<String> held = new HashSet<>(sink.postIds());
+            Collection<String> ids = sink.postIds();
+            counts.put(sink.name(), ids.size());
+            Set<String> held = new HashSet<>(ids);
             Set<String> lacks = new TreeSet<>(expected);
             lacks.removeAll(held);
             Set<String> other = new TreeSet<>(held);
@@ -184,6 +242,7 @@ public final class SinkVerifier {
         if (!problems.isEmpty()) {
             throw new AssertionError("not every sink holds exactly the expected posts: " + String.join("; ", problems));
         }
+        return counts;
     }
 
     /** One line: each sink and how many records it holds. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
+import io.dataflux.component.hdfs.KeepOpenOutputStream;
 import io.dataflux.component.hdfs.StreamOutputFile;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileReader;
@@ -144,7 +145,7 @@ final class FileGroupRewriter {
                         writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(reader.getSchema()));
                         String codec = reader.getMetaString("avro.codec");
                         writer.setCodec(CodecFactory.fromString(codec == null ? "null" : codec));
-                        writer.create(reader.getSchema(), new KeepOpen(out));
+                        writer.create(reader.getSchema(), new KeepOpenOutputStream(out));
                     }
                     for (GenericRecord record : reader) {
                         writer.append(record);
@@ -212,23 +213,6 @@ final class FileGroupRewriter {
 
     private static String writingName(String name) {
         return "_" + name + ".compacting";
-    }
-
-    /** The output stream, which a format's writer may close: the owner closes it after its sync. */
-    private static final class KeepOpen extends java.io.FilterOutputStream {
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 
     private record ParquetInput(FileSystem fs, FileStatus file) implements InputFile {

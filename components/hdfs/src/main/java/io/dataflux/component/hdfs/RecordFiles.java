@@ -1,7 +1,6 @@
 package io.dataflux.component.hdfs;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -73,7 +72,7 @@ final class RecordFiles {
     void write(List<IndexedRecord> records, FSDataOutputStream out, String name) throws IOException {
         Schema schema = records.get(0).getSchema();
         if (format == FileFormat.AVRO) {
-            writeAvro(records, schema, new KeepOpen(out));
+            writeAvro(records, schema, new KeepOpenOutputStream(out));
         } else {
             writeParquet(records, schema, new StreamOutputFile(out, name));
         }
@@ -147,23 +146,5 @@ final class RecordFiles {
             case DEFLATE, DEFAULT, BZIP2 -> throw HdfsOptions.unsupported("compressionCodec=" + codec
                     + " has no Parquet codec: use SNAPPY, ZSTANDARD or GZIP");
         };
-    }
-
-    /** The file's stream, which the format's writer may close: its owner closes it after the sync. */
-    private static final class KeepOpen extends FilterOutputStream {
-
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -56,6 +56,8 @@ class FourthSinkTest extends DataFluxCamelTest {
         properties.put("dataflux.kafka.topic", TOPIC);
         properties.put("dataflux.archive.dir", ARCHIVE);
         properties.put("dataflux.archive.roll-idle", "1000");
+        // while the fourth sink refuses, redelivered batches keep the archive busy: commit files by age, not only idle
+        properties.put("dataflux.archive.roll-age", "2000");
         properties.put("dataflux.authors.redis-key-prefix", "author:" + RUN + ":");
         properties.put("dataflux.instance-id", "fourth-" + RUN);
         // a refused batch comes back soon, and is never taken for poison while the fourth sink is down

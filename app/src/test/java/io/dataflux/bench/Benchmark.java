@@ -133,7 +133,7 @@ public final class Benchmark {
         all.add(naive);
         all.add(literal);
         all.add(dataflux.throughput());
-        Measurement warm = afterWarmUp(dataflux);
+        Measurement warm = dataflux.afterWarmUp();
         if (warm != null) {
             all.add(step(warm));
         }
@@ -157,7 +157,9 @@ public final class Benchmark {
         DataFluxRun.Result result = DataFluxRun.run("only", posts.iterator(), records, runId, HEAP, 0, out, servers,
                 authorHits);
         step(result.throughput());
-        System.out.println(BenchReport.cpuTable(List.of(result.throughput())));
+        List<Measurement> parts = result.afterWarmUp() == null ? List.of(result.throughput())
+                : List.of(result.throughput(), step(result.afterWarmUp()));
+        System.out.println(BenchReport.cpuTable(parts));
         say("timeline (s, acknowledged): " + result.timeline());
     }
 
@@ -183,25 +185,6 @@ public final class Benchmark {
                 result.throughput().seconds(), result.throughput().recordsPerSecond(), result.maxHeap(),
                 heap.maxBeforeGc(), heap.maxAfterGc(), heap.maxCommitted(), heap.collections(),
                 result.peakRssKb() / 1024, load);
-    }
-
-    /**
-     * DataFlux from the moment a fifth of the records were acknowledged to the last: its rate once the new JVM has
-     * compiled its hot code, reported beside (never instead of) the whole run.
-     */
-    private static Measurement afterWarmUp(DataFluxRun.Result dataflux) {
-        Measurement whole = dataflux.throughput();
-        DataFluxRun.Sample last = dataflux.timeline().get(dataflux.timeline().size() - 1);
-        for (DataFluxRun.Sample sample : dataflux.timeline()) {
-            if (sample.acknowledged() >= whole.records() / 5 && last.seconds() - sample.seconds() >= 5) {
-                long records = last.acknowledged() - sample.acknowledged();
-                return new Measurement("dataflux", "DataFlux after warm-up (last 80 %)", records,
-                        whole.bytes() * records / whole.records(), last.seconds() - sample.seconds(),
-                        "the same run, from " + Math.round(sample.seconds()) + " s (" + sample.acknowledged()
-                                + " records acknowledged) to the end", java.util.Map.of());
-            }
-        }
-        return null;
     }
 
     private String summary(DataFluxRun.Result dataflux, Measurement combined, Measurement naive, String loadBefore) {
@@ -233,11 +216,13 @@ public final class Benchmark {
                         + "ceilings together %,.0f µs, the favourable naive loop %,.0f µs (table above)%n", cpu,
                 run.cpuMicrosPerRecord(BenchServers.DATAFLUX), combined.totalCpuMicrosPerRecord(),
                 naive.totalCpuMicrosPerRecord()));
-        Measurement warm = afterWarmUp(dataflux);
+        Measurement warm = dataflux.afterWarmUp();
         if (warm != null) {
-            text.append(String.format(Locale.ROOT, "- After warm-up (%s): %,.0f records/s, %.2f × the combined ceiling, "
-                            + "%.1f × the favourable naive loop (not the targets' measure, which is the whole run)%n",
-                    warm.note(), warm.recordsPerSecond(), warm.recordsPerSecond() / combined.recordsPerSecond(),
+            text.append(String.format(Locale.ROOT, "- After warm-up (%s): %,.0f records/s, %,.0f CPU-µs per record (DataFlux "
+                            + "JVM %,.0f), %.2f × the combined ceiling, %.1f × the favourable naive loop (the ceilings are "
+                            + "measured warmed up too; the targets' measure stays the whole run)%n",
+                    warm.note(), warm.recordsPerSecond(), warm.totalCpuMicrosPerRecord(),
+                    warm.cpuMicrosPerRecord(BenchServers.DATAFLUX), warm.recordsPerSecond() / combined.recordsPerSecond(),
                     warm.recordsPerSecond() / naive.recordsPerSecond()));
         }
         DataFluxRun.Heap heap = dataflux.heap();

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,8 +47,16 @@ final class DataFluxRun {
     record Latency(double rate, int samples, long p50, long p99, long max) {
     }
 
-    record Result(Measurement throughput, List<Sample> timeline, long peakRssKb, Heap heap, Latency latency,
-            String maxHeap) {
+    /**
+     * The whole run, and its part from the moment a fifth of the records were acknowledged (null when the run was too
+     * short): the pipeline once the new JVM has compiled its hot code, as the ceilings are measured after a warm-up.
+     */
+    record Result(Measurement throughput, Measurement afterWarmUp, List<Sample> timeline, long peakRssKb, Heap heap,
+            Latency latency, String maxHeap) {
+    }
+
+    /** Where the warm-up ended: its sample and every process's CPU ticks then. */
+    private record WarmMark(Sample sample, Map<String, Long> cpu) {
     }
 
     private DataFluxRun() {
@@ -78,8 +87,15 @@ final class DataFluxRun {
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             Bench.Interval clock = Bench.Interval.start(pids);
             long began = System.nanoTime();
-            sampler.scheduleAtFixedRate(() -> timeline.add(new Sample((System.nanoTime() - began) / 1e9,
-                    Bench.acknowledged(stream, GROUP))), 1, 1, TimeUnit.SECONDS);
+            AtomicReference<WarmMark> warm = new AtomicReference<>();
+            sampler.scheduleAtFixedRate(() -> {
+                Map<String, Long> cpu = ProcCpu.snapshot(pids);
+                Sample sample = new Sample((System.nanoTime() - began) / 1e9, Bench.acknowledged(stream, GROUP));
+                timeline.add(sample);
+                if (sample.acknowledged() >= count / 5) {
+                    warm.compareAndSet(null, new WarmMark(sample, cpu));
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             long bytes = 0;
             Set<String> ids = new HashSet<>();
             List<GeneratedRecord> chunk = new ArrayList<>(PUSH_CHUNK);
@@ -97,9 +113,11 @@ final class DataFluxRun {
                     () -> Bench.acknowledged(stream, GROUP) >= count);
             Measurement throughput = clock.end("dataflux", "DataFlux (" + label + ")", count, bytes,
                     "real routes, separate JVM -Xmx" + maxHeap + ", first XADD to last XACK");
+            Map<String, Long> endCpu = ProcCpu.snapshot(pids);
             double seconds = throughput.seconds();
             sampler.shutdown();
             sampler.awaitTermination(5, TimeUnit.SECONDS);
+            Measurement afterWarmUp = afterWarmUp(throughput, warm.get(), endCpu);
             timeline.add(new Sample(seconds, count));
             long rows = rows(jdbc, "SELECT COUNT(*) AS n FROM posts");
             if (rows != ids.size()) {
@@ -115,8 +133,20 @@ final class DataFluxRun {
                             SinkVerifier.kafka(servers.kafkaClient(), names.get("dataflux.kafka.topic")),
                             SinkVerifier.archive(URI.create(servers.hdfsUri()), names.get("dataflux.archive.dir")))
                     .awaitEvery(ids, Duration.ofMinutes(2));
-            return new Result(throughput, List.copyOf(timeline), rss, heap(gcLog), latency, maxHeap);
+            return new Result(throughput, afterWarmUp, List.copyOf(timeline), rss, heap(gcLog), latency, maxHeap);
         }
+    }
+
+    /** The run from the warm-up mark to its end, with every process's CPU over that part (null if under 5 s). */
+    private static Measurement afterWarmUp(Measurement whole, WarmMark mark, Map<String, Long> endCpu) {
+        if (mark == null || whole.seconds() - mark.sample().seconds() < 5) {
+            return null;
+        }
+        long records = whole.records() - mark.sample().acknowledged();
+        return new Measurement("dataflux", "DataFlux after warm-up (last 80 %)", records,
+                whole.bytes() * records / whole.records(), whole.seconds() - mark.sample().seconds(),
+                "the same run, from " + Math.round(mark.sample().seconds()) + " s (" + mark.sample().acknowledged()
+                        + " records acknowledged) to the end", ProcCpu.seconds(mark.cpu(), endCpu));
     }
 
     /** Records/s of the latency run: 20 records every 10 ms. */

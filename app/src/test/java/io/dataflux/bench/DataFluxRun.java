@@ -72,9 +72,10 @@ final class DataFluxRun {
         String database = "bench_" + runId + "_" + label.replace('-', '_');
         String jdbc = Ceilings.migratedDatabase(database);
         Path gcLog = Files.createTempDirectory("dataflux-bench-gc-").resolve("gc.log");
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Xlog:gc:file=" + gcLog));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Xlog:gc,gc+cpu:file=" + gcLog));
         if (Boolean.getBoolean("bench.jfr")) {
             Path recording = outputDirectory.toAbsolutePath().resolve("dataflux-" + label + ".jfr");
+            jvm.add("-XX:FlightRecorderOptions:stackdepth=256");
             jvm.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
         }
         try (PipelineProcess pipeline = PipelineProcess.start("bench-" + label,

@@ -266,12 +266,14 @@ public final class PostDeriver implements Processor {
     /** Lower case, runs of regex \s (space, tab, line feed, vertical tab, form feed, carriage return) as one space, stripped. */
     private static String canonical(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
+        if (isCollapsed(lower)) {
+            return lower; // the common case, text the cleaner already collapsed: no second copy
+        }
         StringBuilder out = new StringBuilder(lower.length());
         boolean inSpace = false;
         for (int i = 0; i < lower.length(); i++) {
             char c = lower.charAt(i);
-            boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
-            if (space) {
+            if (isCanonicalSpace(c)) {
                 if (!inSpace) {
                     out.append(' ');
                 }
@@ -282,5 +284,28 @@ public final class PostDeriver implements Processor {
             }
         }
         return out.toString().strip();
+    }
+
+    /** Whether canonical() would leave the text as it is: single spaces only, none at either end, nothing strip() drops. */
+    private static boolean isCollapsed(String text) {
+        int length = text.length();
+        if (length > 0 && (Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(length - 1))
+                || text.charAt(0) <= ' ' || text.charAt(length - 1) <= ' ')) {
+            return false;
+        }
+        boolean previousSpace = false;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            boolean space = isCanonicalSpace(c);
+            if (space && (c != ' ' || previousSpace)) {
+                return false;
+            }
+            previousSpace = space;
+        }
+        return true;
+    }
+
+    private static boolean isCanonicalSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 }

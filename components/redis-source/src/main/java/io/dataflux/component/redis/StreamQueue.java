@@ -160,8 +160,7 @@ final class StreamQueue extends RedisQueue {
                 bytes(started ? "1" : "0")));
         inflightIds.forEach(id -> keysAndArgs.add(bytes(id)));
         byte[][] array = keysAndArgs.toArray(new byte[0][]);
-        List<?> reply = withConnection(connection -> connection.scriptingCommands().eval(READ, ReturnType.MULTI, 2,
-                array));
+        List<?> reply = withConnection(connection -> evalCached(connection, READ, ReturnType.MULTI, 2, array));
         String next = string((byte[]) reply.get(0));
         boolean complete = ((Number) reply.get(1)).longValue() == 1;
         List<RawEntry> entries = new ArrayList<>(reply.size() - 2);
@@ -212,7 +211,7 @@ final class StreamQueue extends RedisQueue {
         for (int i = 0; i < ids.size(); i++) {
             keysAndArgs[i + 3] = bytes(ids.get(i));
         }
-        withConnection(connection -> connection.scriptingCommands().eval(ACK, ReturnType.INTEGER, 2, keysAndArgs));
+        withConnection(connection -> evalCached(connection, ACK, ReturnType.INTEGER, 2, keysAndArgs));
     }
 
     /**

@@ -1,16 +1,26 @@
 package io.dataflux.component.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.DataType;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 
 /** The Redis side of a consumer, one implementation per mode; every method may throw Spring's DataAccessException. */
 abstract class RedisQueue {
+
+    /** The SHA-1 of each script run with {@link #evalCached}, by the script's array (identity). */
+    private static final Map<byte[], byte[]> SCRIPT_SHAS = new ConcurrentHashMap<>();
 
     protected final RedisSourceConfiguration config;
     protected final RedisConnectionFactory connections;
@@ -90,6 +100,40 @@ abstract class RedisQueue {
     protected <T> T withConnection(Function<RedisConnection, T> action) {
         try (RedisConnection connection = connections.getConnection()) {
             return action.apply(connection);
+        }
+    }
+
+    /**
+     * Runs a script by its SHA-1 (EVALSHA), and with its text (EVAL) only when Redis does not have it (first use,
+     * restart, SCRIPT FLUSH): EVAL would send the text and make Redis hash it on every call.
+     */
+    protected static <T> T evalCached(RedisConnection connection, byte[] script, ReturnType type, int numKeys,
+                                      byte[]... keysAndArgs) {
+        byte[] sha = SCRIPT_SHAS.computeIfAbsent(script, RedisQueue::sha1Hex);
+        try {
+            return connection.scriptingCommands().evalSha(sha, type, numKeys, keysAndArgs);
+        } catch (DataAccessException e) {
+            if (!isNoScript(e)) {
+                throw e;
+            }
+            return connection.scriptingCommands().eval(script, type, numKeys, keysAndArgs);
+        }
+    }
+
+    private static boolean isNoScript(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] sha1Hex(byte[] script) {
+        try {
+            return bytes(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

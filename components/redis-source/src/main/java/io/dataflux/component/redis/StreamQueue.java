@@ -160,21 +160,50 @@ final class StreamQueue extends RedisQueue {
                 bytes(started ? "1" : "0")));
         inflightIds.forEach(id -> keysAndArgs.add(bytes(id)));
         byte[][] array = keysAndArgs.toArray(new byte[0][]);
-        List<?> reply = withConnection(connection -> connection.scriptingCommands().eval(READ, ReturnType.MULTI, 2,
-                array));
+        List<?> reply = withConnection(connection -> evalCached(connection, READ, ReturnType.MULTI, 2, array));
         String next = string((byte[]) reply.get(0));
         boolean complete = ((Number) reply.get(1)).longValue() == 1;
         List<RawEntry> entries = new ArrayList<>(reply.size() - 2);
+        List<String> unread = new ArrayList<>();
         for (int i = 2; i < reply.size(); i++) {
             List<?> entry = (List<?>) reply.get(i);
-            List<?> flat = (List<?>) entry.get(4);
-            boolean oversized = flat.isEmpty();
+            String id = string((byte[]) entry.get(0));
+            boolean oversized = entry.get(4) instanceof List<?> flat && flat.isEmpty();
+            Map<byte[], byte[]> fields = null;
+            if (entry.get(4) instanceof List<?> flat && !oversized) {
+                fields = flatToMap(flat);
+            } else if (!oversized) {
+                unread.add(id);
+            }
             String digest = string((byte[]) entry.get(5));
-            entries.add(new RawEntry(string((byte[]) entry.get(0)), oversized ? null : flatToMap(flat), null,
-                    ((Number) entry.get(1)).longValue(), ((Number) entry.get(2)).longValue(),
-                    ((Number) entry.get(3)).longValue(), oversized, digest.isEmpty() ? null : digest));
+            entries.add(new RawEntry(id, fields, null, ((Number) entry.get(1)).longValue(),
+                    ((Number) entry.get(2)).longValue(), ((Number) entry.get(3)).longValue(), oversized,
+                    digest.isEmpty() ? null : digest));
         }
-        return new ReadReply(next, complete, entries);
+        return new ReadReply(next, complete, unread.isEmpty() ? entries : withFields(entries, unread));
+    }
+
+    /**
+     * The new entries the script took without returning their fields, read with one XRANGE: they are consecutive in
+     * the stream, so the range holds them only (an entry deleted meanwhile is missing: no fields, as if deleted while
+     * pending).
+     */
+    private List<RawEntry> withFields(List<RawEntry> entries, List<String> unread) {
+        // the raw reply: the fields in stream order (Spring's records hold them in a HashMap)
+        Object reply = withConnection(connection -> connection.execute("XRANGE", key, bytes(unread.get(0)),
+                bytes(unread.get(unread.size() - 1)), bytes("COUNT"), bytes(Integer.toString(unread.size()))));
+        Map<String, Map<byte[], byte[]>> byId = new HashMap<>();
+        if (reply instanceof List<?> records) {
+            for (Object record : records) {
+                List<?> idAndFields = (List<?>) record;
+                byId.put(string((byte[]) idAndFields.get(0)), flatToMap((List<?>) idAndFields.get(1)));
+            }
+        }
+        List<RawEntry> read = new ArrayList<>(entries.size());
+        for (RawEntry entry : entries) {
+            read.add(entry.fields() == null && !entry.oversized() ? entry.withFields(byId.get(entry.id())) : entry);
+        }
+        return read;
     }
 
     /** One page of the group's entries idle for minIdleTime, taken over within the byte budget. */
@@ -212,7 +241,7 @@ final class StreamQueue extends RedisQueue {
         for (int i = 0; i < ids.size(); i++) {
             keysAndArgs[i + 3] = bytes(ids.get(i));
         }
-        withConnection(connection -> connection.scriptingCommands().eval(ACK, ReturnType.INTEGER, 2, keysAndArgs));
+        withConnection(connection -> evalCached(connection, ACK, ReturnType.INTEGER, 2, keysAndArgs));
     }
 
     /**

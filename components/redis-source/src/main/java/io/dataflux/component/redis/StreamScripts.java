@@ -21,17 +21,24 @@ final class StreamScripts {
             return forgotten""");
 
     /**
-     * Reads entries for this consumer one by one within a byte budget, as XREADGROUP would but bounded by bytes.
+     * Reads entries for this consumer within a byte budget, as XREADGROUP would but bounded by bytes.
      * KEYS: stream, failures hash. ARGV: group, consumer, what ('new': undelivered entries, as XREADGROUP &gt;;
      * 'own': this consumer's pending entries; 'claim': the group's entries idle for ARGV[9] ms), most entries, byte
      * budget, record limit (0: none), payload field ('' : the whole entry), exclusive cursor id (own, claim), min
      * idle (claim), largest payload whose SHA-1 is not needed, '1' when the batch already holds an entry, then (claim)
      * the ids this consumer has in flight, which are left alone.
-     * Each entry is measured (XRANGE) before it is taken (XREADGROUP COUNT 1, or XCLAIM JUSTID with the delivery
-     * count raised as XREADGROUP does); an entry larger than the record limit is returned without its fields (id,
-     * size, and the payload's SHA-1 when larger than ARGV[10]), always alone in its batch. An entry deleted while
-     * pending is acknowledged. Returns cursor, complete (1: no more pending entries), then per entry {id, deliveries,
-     * record-caused failures, size, fields ({} when oversized), sha1 ('' unless needed)}.
+     * Entries are read one at a time, so the script holds the batch and at most one entry more, however large the
+     * entries are; each entry's bytes pass into Lua once, which is what a read costs Redis here (Lua hashes every
+     * string it is given). 'new' takes each entry with XREADGROUP COUNT 1 and measures it: the entry that does not
+     * fit is given back (XACK, and the group's last-delivered id and read counter set back), so it comes first in
+     * the next batch, never delivered twice; its fields are not returned (0 instead): the caller reads the batch with
+     * one XRANGE from its first to its last id, which costs Redis less than returning them from Lua. 'own'/'claim' measure each pending entry with XRANGE before taking it
+     * (XCLAIM JUSTID with the delivery count raised as XREADGROUP does, one call per count). Failure counts are read
+     * (HMGET) only when the failures hash exists. An entry larger than the record limit is returned without its
+     * fields (id, size, and the payload's SHA-1 when larger than ARGV[10]), always alone in its batch. An entry
+     * deleted while pending is acknowledged. Returns cursor, complete (1: no more pending entries), then per entry
+     * {id, deliveries, record-caused failures, size, fields ({} when oversized, 0 for the caller to read), sha1 (''
+     * unless needed)}.
      */
     static final byte[] READ = RedisQueue.bytes("""
             local group, consumer, what = ARGV[1], ARGV[2], ARGV[3]
@@ -43,6 +50,8 @@ final class StreamScripts {
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return redis.error_reply('NOGROUP stream ' .. KEYS[1] .. ' does not exist')
             end
+            -- the entries of the batch: ids, deliveries, sizes, fields, oversized, digests
+            local ids, counts, sizes, fieldsOf, overs, digests = {}, {}, {}, {}, {}, {}
             local function measure(fields)
               local total, payload = 0, nil
               for i = 1, #fields, 2 do
@@ -52,14 +61,12 @@ final class StreamScripts {
               if payload then return total, #payload, payload end
               return total, total, nil
             end
-            -- false: leave the entry for the next batch; else true and whether it is oversized
-            local function fits(total, size)
+            -- adds the entry to the batch if it fits; false: leave it for the next batch; else true and whether it is
+            -- oversized (then alone in its batch)
+            local function add(id, fields, deliveries)
+              local total, size, payload = measure(fields)
               local over = recordMax > 0 and size > recordMax
               if n > 0 and (over or used + total > budget) then return false, over end
-              return true, over
-            end
-            local function add(id, deliveries, size, fields, over, payload)
-              local failures = tonumber(redis.call('HGET', KEYS[2], id) or '0')
               local digest = ''
               if over and size > digestAbove then
                 if payload then digest = redis.sha1hex(payload) else
@@ -68,32 +75,60 @@ final class StreamScripts {
                   digest = redis.sha1hex(flat)
                 end
               end
-              out[#out + 1] = {id, deliveries, failures, size, over and {} or fields, digest}
+              local k = #ids + 1
+              ids[k], counts[k], sizes[k], overs[k], digests[k] = id, deliveries, size, over, digest
+              -- 'new': 0, the caller reads the fields with one XRANGE (returning them from Lua costs more)
+              fieldsOf[k] = (over and {}) or (what == 'new' and 0) or fields
+              n, used = n + 1, used + total
+              return true, over
+            end
+            local function finish()
+              local failures = {}
+              -- a failure count exists only after a failed delivery: mostly there is no hash at all
+              if #ids > 0 and redis.call('EXISTS', KEYS[2]) == 1 then
+                for i = 1, #ids, 500 do
+                  local counted = redis.call('HMGET', KEYS[2], unpack(ids, i, math.min(i + 499, #ids)))
+                  for j = 1, #counted do failures[i + j - 1] = tonumber(counted[j] or '0') end
+                end
+              end
+              for i = 1, #ids do
+                out[#out + 1] = {ids[i], counts[i], failures[i] or 0, sizes[i], fieldsOf[i], digests[i]}
+              end
+              return out
+            end
+            local function groupInfo()
+              for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+                local fields = {}
+                for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+                if fields['name'] == group then return fields end
+              end
+              return nil
             end
             if what == 'new' then
-              local last
-              for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-                local name, lastId
-                for i = 1, #info, 2 do
-                  if info[i] == 'name' then name = info[i + 1] elseif info[i] == 'last-delivered-id' then lastId = info[i + 1] end
-                end
-                if name == group then last = lastId end
-              end
-              if not last then return redis.error_reply('NOGROUP no group ' .. group .. ' on ' .. KEYS[1]) end
+              local info = groupInfo()
+              if not info then return redis.error_reply('NOGROUP no group ' .. group .. ' on ' .. KEYS[1]) end
+              local last = info['last-delivered-id']
               while n < max do
-                local peek = redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', 1)
-                if #peek == 0 then break end
-                local id, fields = peek[1][1], peek[1][2]
-                local total, size, payload = measure(fields)
-                local ok, over = fits(total, size)
-                if not ok then break end
-                redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', 1, 'STREAMS', KEYS[1], '>')
-                add(id, 1, size, fields, over, payload)
-                last, n, used = id, n + 1, used + total
+                local reply = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', '1', 'STREAMS', KEYS[1], '>')
+                if not reply then break end
+                local id, fields = reply[1][2][1][1], reply[1][2][1][2]
+                local ok, over = add(id, fields, 1)
+                if not ok then
+                  -- given back as if never read: the group's read counter (Redis 7) was one more with it
+                  redis.call('XACK', KEYS[1], group, id)
+                  local read = groupInfo()['entries-read']
+                  if type(read) == 'number' then
+                    redis.call('XGROUP', 'SETID', KEYS[1], group, last, 'ENTRIESREAD', string.format('%d', read - 1))
+                  else
+                    redis.call('XGROUP', 'SETID', KEYS[1], group, last)
+                  end
+                  break
+                end
+                last = id
                 if over then break end
               end
               out[1] = last
-              return out
+              return finish()
             end
             local pending
             if what == 'own' then
@@ -106,26 +141,38 @@ final class StreamScripts {
             for i = 12, #ARGV do inflight[ARGV[i]] = true end
             for _, p in ipairs(pending) do
               local id, count = p[1], p[4]
-              local entry = {}
-              if not (p[2] == consumer and inflight[id]) then entry = redis.call('XRANGE', KEYS[1], id, id) end
               if p[2] == consumer and inflight[id] then
                 -- still in flight here (its idle time is kept fresh): neither claimed nor counted as a delivery
-              elseif #entry == 0 then
-                redis.call('XACK', KEYS[1], group, id)
-                redis.call('HDEL', KEYS[2], id)
               else
-                local total, size, payload = measure(entry[1][2])
-                local ok, over = fits(total, size)
-                if not ok then complete = 0; break end
-                redis.call('XCLAIM', KEYS[1], group, consumer, 0, id, 'RETRYCOUNT', count + 1, 'JUSTID')
-                add(id, count + 1, size, entry[1][2], over, payload)
-                n, used = n + 1, used + total
-                if over then cursor = id; complete = 0; break end
+                local entry = redis.call('XRANGE', KEYS[1], id, id)
+                if #entry == 0 then
+                  redis.call('XACK', KEYS[1], group, id)
+                  redis.call('HDEL', KEYS[2], id)
+                else
+                  local ok, over = add(id, entry[1][2], count + 1)
+                  if not ok then complete = 0; break end
+                  if over then cursor = id; complete = 0; break end
+                end
               end
               cursor = id
             end
             out[1], out[2] = cursor, complete
-            return out""");
+            -- taken as XREADGROUP would: the delivery count raised; one XCLAIM per count
+            local byCount = {}
+            for i = 1, #ids do
+              local same = byCount[counts[i]]
+              if not same then same = {}; byCount[counts[i]] = same end
+              same[#same + 1] = ids[i]
+            end
+            for count, same in pairs(byCount) do
+              for i = 1, #same, 500 do
+                local args = {KEYS[1], group, consumer, '0'}
+                for j = i, math.min(i + 499, #same) do args[#args + 1] = same[j] end
+                args[#args + 1], args[#args + 2], args[#args + 3] = 'RETRYCOUNT', string.format('%d', count), 'JUSTID'
+                redis.call('XCLAIM', unpack(args))
+              end
+            end
+            return finish()""");
     /** KEYS: stream, failures hash. ARGV: group, ids: XACK, and the ids' failure counts are forgotten. */
     static final byte[] ACK = RedisQueue.bytes("""
             local acked = 0

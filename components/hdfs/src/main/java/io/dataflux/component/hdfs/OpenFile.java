@@ -1,6 +1,5 @@
 package io.dataflux.component.hdfs;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -44,18 +43,8 @@ final class OpenFile {
     /** Writes and syncs the payload; returns the bytes it added to the file. */
     long write(Payload payload, SyncMode syncMode, long now) throws IOException {
         long before = out.getPos();
-        OutputStream shield = new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                // the compression stream closes what it wraps: keep the file open
-                flush();
-            }
-        };
+        // the compression stream closes what it wraps: keep the file open
+        OutputStream shield = new KeepOpenOutputStream(out);
         if (codec == null) {
             payload.writeTo(shield);
         } else {

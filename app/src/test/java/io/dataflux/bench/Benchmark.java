@@ -160,6 +160,8 @@ public final class Benchmark {
         List<Measurement> parts = result.afterWarmUp() == null ? List.of(result.throughput())
                 : List.of(result.throughput(), step(result.afterWarmUp()));
         System.out.println(BenchReport.cpuTable(parts));
+        say("DataFlux JVM, CPU-µs per record by thread, whole run (after warm-up): "
+                + result.jvmThreads().describe(result.throughput(), result.afterWarmUp()));
         say("timeline (s, acknowledged): " + result.timeline());
     }
 
@@ -225,6 +227,8 @@ public final class Benchmark {
                     warm.cpuMicrosPerRecord(BenchServers.DATAFLUX), warm.recordsPerSecond() / combined.recordsPerSecond(),
                     warm.recordsPerSecond() / naive.recordsPerSecond()));
         }
+        text.append("- DataFlux JVM, CPU-µs per record by thread, whole run (after warm-up): ")
+                .append(dataflux.jvmThreads().describe(run, warm)).append('\n');
         DataFluxRun.Heap heap = dataflux.heap();
         text.append(String.format(Locale.ROOT, "- Pipeline JVM (-Xmx%s): peak heap %d MB before GC, at most %d MB still "
                         + "occupied right after a GC (an upper bound on the live data), %d MB committed, %d collections; "

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -52,11 +53,41 @@ final class DataFluxRun {
      * short): the pipeline once the new JVM has compiled its hot code, as the ceilings are measured after a warm-up.
      */
     record Result(Measurement throughput, Measurement afterWarmUp, List<Sample> timeline, long peakRssKb, Heap heap,
-            Latency latency, String maxHeap) {
+            Latency latency, String maxHeap, JvmThreads jvmThreads) {
+    }
+
+    /**
+     * CPU seconds of the pipeline JVM's JIT compilers and garbage collector ({@link ProcCpu#jvmThreads}), over the
+     * whole run and after the warm-up mark (empty when there is none).
+     */
+    record JvmThreads(Map<String, Double> whole, Map<String, Double> afterWarmUp) {
+
+        /** One line: each group's CPU-µs per record, whole run (after warm-up), and the rest of the JVM's. */
+        String describe(Measurement run, Measurement warm) {
+            StringBuilder text = new StringBuilder();
+            double wholeRest = run.cpuMicrosPerRecord(BenchServers.DATAFLUX);
+            double warmRest = warm == null ? Double.NaN : warm.cpuMicrosPerRecord(BenchServers.DATAFLUX);
+            for (String group : whole.keySet()) {
+                double w = whole.get(group) * 1e6 / run.records();
+                wholeRest -= w;
+                text.append(String.format(Locale.ROOT, "%s %,.0f", group, w));
+                if (warm != null && afterWarmUp.containsKey(group)) {
+                    double a = afterWarmUp.get(group) * 1e6 / warm.records();
+                    warmRest -= a;
+                    text.append(String.format(Locale.ROOT, " (%,.0f)", a));
+                }
+                text.append(", ");
+            }
+            text.append(String.format(Locale.ROOT, "the other threads (the pipeline's work) %,.0f", wholeRest));
+            if (warm != null) {
+                text.append(String.format(Locale.ROOT, " (%,.0f)", warmRest));
+            }
+            return text.toString();
+        }
     }
 
     /** Where the warm-up ended: its sample and every process's CPU ticks then. */
-    private record WarmMark(Sample sample, Map<String, Long> cpu) {
+    private record WarmMark(Sample sample, Map<String, Long> cpu, Map<String, Long> jvmThreads) {
     }
 
     private DataFluxRun() {
@@ -86,15 +117,18 @@ final class DataFluxRun {
             pids.putAll(servers.pids());
             List<Sample> timeline = Collections.synchronizedList(new ArrayList<>());
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            long pipelinePid = pids.get(BenchServers.DATAFLUX);
+            Map<String, Long> startThreads = ProcCpu.jvmThreads(pipelinePid);
             Bench.Interval clock = Bench.Interval.start(pids);
             long began = System.nanoTime();
             AtomicReference<WarmMark> warm = new AtomicReference<>();
             sampler.scheduleAtFixedRate(() -> {
                 Map<String, Long> cpu = ProcCpu.snapshot(pids);
+                Map<String, Long> threads = ProcCpu.jvmThreads(pipelinePid);
                 Sample sample = new Sample((System.nanoTime() - began) / 1e9, Bench.acknowledged(stream, GROUP));
                 timeline.add(sample);
                 if (sample.acknowledged() >= count / 5) {
-                    warm.compareAndSet(null, new WarmMark(sample, cpu));
+                    warm.compareAndSet(null, new WarmMark(sample, cpu, threads));
                 }
             }, 1, 1, TimeUnit.SECONDS);
             long bytes = 0;
@@ -115,10 +149,13 @@ final class DataFluxRun {
             Measurement throughput = clock.end("dataflux", "DataFlux (" + label + ")", count, bytes,
                     "real routes, separate JVM -Xmx" + maxHeap + ", first XADD to last XACK");
             Map<String, Long> endCpu = ProcCpu.snapshot(pids);
+            Map<String, Long> endThreads = ProcCpu.jvmThreads(pipelinePid);
             double seconds = throughput.seconds();
             sampler.shutdown();
             sampler.awaitTermination(5, TimeUnit.SECONDS);
             Measurement afterWarmUp = afterWarmUp(throughput, warm.get(), endCpu);
+            JvmThreads jvmThreads = new JvmThreads(ProcCpu.seconds(startThreads, endThreads), afterWarmUp == null
+                    ? Map.of() : ProcCpu.seconds(warm.get().jvmThreads(), endThreads));
             timeline.add(new Sample(seconds, count));
             long rows = rows(jdbc, "SELECT COUNT(*) AS n FROM posts");
             if (rows != ids.size()) {
@@ -134,7 +171,8 @@ final class DataFluxRun {
                             SinkVerifier.kafka(servers.kafkaClient(), names.get("dataflux.kafka.topic")),
                             SinkVerifier.archive(URI.create(servers.hdfsUri()), names.get("dataflux.archive.dir")))
                     .awaitEvery(ids, Duration.ofMinutes(2));
-            return new Result(throughput, afterWarmUp, List.copyOf(timeline), rss, heap(gcLog), latency, maxHeap);
+            return new Result(throughput, afterWarmUp, List.copyOf(timeline), rss, heap(gcLog), latency, maxHeap,
+                    jvmThreads);
         }
     }
 

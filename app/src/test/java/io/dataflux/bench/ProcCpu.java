@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU time of processes from {@code /proc/<pid>/stat}: utime + stime (fields 14 and 15, all threads of the process),
@@ -54,6 +55,42 @@ final class ProcCpu {
         } catch (IOException | RuntimeException gone) {
             return -1;
         }
+    }
+
+    /** The JVM thread groups the report shows apart: what compiling and collecting cost beside the pipeline's work. */
+    static final String JIT = "JIT compilers";
+    static final String GC = "garbage collector";
+
+    /**
+     * utime + stime of a JVM's JIT compiler threads (C1 and C2) and of its garbage collector's (GC workers, G1's
+     * concurrent and refinement threads, and the VM thread that runs the pauses), from {@code /proc/<pid>/task}, in
+     * ticks. JDK 17 keeps at least one compiler thread of each kind and never ends GC threads, so the difference of two
+     * snapshots is what those threads used in between.
+     */
+    static Map<String, Long> jvmThreads(long pid) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        ticks.put(JIT, 0L);
+        ticks.put(GC, 0L);
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String group = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre") ? JIT
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread") ? GC
+                            : null;
+                    if (group != null) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.merge(group, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended between the listing and the read
+                }
+            });
+        } catch (IOException gone) {
+            return Map.of();
+        }
+        return ticks;
     }
 
     private static long clockTicks() {

@@ -22,9 +22,10 @@ import org.apache.camel.Processor;
  * text), the word count (CJK text has no spaces: each ideograph counts as a word, as the Unicode word break rules say),
  * and a content hash of the normalised title and body, equal for posts whose text is the same.
  *
- * <p>Hashtags and mentions come from one hand-written scan over the code points (the rules of the look-behind regexes
- * they replace: a {@code #} or {@code @} not preceded by a letter, digit or {@code _}, nor by {@code &}/{@code #} for a
- * hashtag or {@code .}/{@code @} for a mention, so that {@code C#}, {@code &#39;} and e-mail addresses do not count);
+ * <p>Hashtags and mentions come from a hand-written scan from one {@code #} or {@code @} to the next (the rules of the
+ * look-behind regexes they replace: a {@code #} or {@code @} not preceded by a letter, digit or {@code _}, nor by
+ * {@code &}/{@code #} for a hashtag or {@code .}/{@code @} for a mention, so that {@code C#}, {@code &#39;} and e-mail
+ * addresses do not count);
  * links from a search for {@code ://}; the word count walks the word boundaries without a substring per word.
  */
 public final class PostDeriver implements Processor {
@@ -72,33 +73,42 @@ public final class PostDeriver implements Processor {
      * digits, {@code _} and inner dots), lower-cased, in order of appearance, once each.
      */
     static void scanTagsAndMentions(String text, Set<String> hashtags, Set<String> mentions) {
-        int previous = -1; // the code point before i; none at the start
-        int i = 0;
+        // from marker to marker (indexOf), not character by character: the text between them is never looked at, and
+        // the JIT compiles a small loop instead of inlining the Unicode tables into a per-character one
         int length = text.length();
-        while (i < length) {
-            int c = text.codePointAt(i);
-            int next = i + Character.charCount(c);
-            if (c == '#' && !(isWordChar(previous) || previous == '&' || previous == '#')
-                    && next < length && Character.isLetter(text.codePointAt(next))) {
-                int end = endOfName(text, next, false);
-                hashtags.add(text.substring(next, end).toLowerCase(Locale.ROOT));
-                previous = text.codePointBefore(end);
-                i = end;
-                continue;
+        int hash = text.indexOf('#');
+        int at = text.indexOf('@');
+        int from = 0;
+        while (true) {
+            if (hash >= 0 && hash < from) {
+                hash = text.indexOf('#', from);
             }
-            if (c == '@' && !(isWordChar(previous) || previous == '.' || previous == '@')
+            if (at >= 0 && at < from) {
+                at = text.indexOf('@', from);
+            }
+            int i = hash < 0 ? at : at < 0 ? hash : Math.min(hash, at);
+            if (i < 0) {
+                return;
+            }
+            int previous = i == 0 ? -1 : text.codePointBefore(i); // the code point before the marker; none at the start
+            int next = i + 1;
+            from = next;
+            if (text.charAt(i) == '#') {
+                if (!(isWordChar(previous) || previous == '&' || previous == '#')
+                        && next < length && Character.isLetter(text.codePointAt(next))) {
+                    int end = endOfName(text, next, false);
+                    hashtags.add(text.substring(next, end).toLowerCase(Locale.ROOT));
+                    from = end;
+                }
+            } else if (!(isWordChar(previous) || previous == '.' || previous == '@')
                     && next < length && isWordChar(text.codePointAt(next))) {
                 int end = endOfName(text, next, true);
                 while (text.charAt(end - 1) == '.') {
                     end--; // a mention ends on a letter, digit or _: "@bob." is bob
                 }
                 mentions.add(text.substring(next, end).toLowerCase(Locale.ROOT));
-                previous = text.codePointBefore(end);
-                i = end;
-                continue;
+                from = end;
             }
-            previous = c;
-            i = next;
         }
     }
 

@@ -10,6 +10,8 @@
 #                                     512 MB of heap; writes bench/results/memory.csv, which REPORT.md quotes
 #   bench/run.sh 5000 --out DIR       a small run (CI), its report in DIR
 #   bench/run.sh --dataflux-only N    DataFlux alone, no report (with BENCH_JFR=true: a profile to read with `jfr`)
+#   bench/run.sh --enrichers [posts]  DataFlux's enrichers against the minimal enrichment, one thread, no server and no
+#                                     Camel: the CPU per post of the transformations themselves (default 20000 posts)
 #
 # Environment: BENCH_JFR=true records a JFR profile of the pipeline JVM into the results directory.
 set -euo pipefail

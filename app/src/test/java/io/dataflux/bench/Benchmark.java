@@ -16,7 +16,8 @@ import io.dataflux.testing.TestServers;
 /**
  * The benchmark harness behind {@code bench/run.sh}: in one run, on the same real servers and the same generated
  * posts, each stage's ceiling, the naive one-record-at-a-time loop, and DataFlux itself; then REPORT.md, the CSVs and
- * the chart. {@code --memory} runs the bounded-memory check instead (DataFlux over 2,000,000 records in 512 MB).
+ * the chart. {@code --memory} runs the bounded-memory check instead (DataFlux over 2,000,000 records in 512 MB);
+ * {@code --enrichers} compares DataFlux's enrichers with the minimal enrichment on one thread ({@link EnrichersComparison}).
  */
 public final class Benchmark {
 
@@ -43,6 +44,7 @@ public final class Benchmark {
         List<String> arguments = new ArrayList<>(Arrays.asList(args));
         boolean memory = arguments.remove("--memory");
         boolean dataFluxOnly = arguments.remove("--dataflux-only");
+        boolean enrichers = arguments.remove("--enrichers");
         Path out = Path.of("bench/results");
         int at = arguments.indexOf("--out");
         if (at >= 0) {
@@ -55,7 +57,7 @@ public final class Benchmark {
             authorHits = Double.parseDouble(arguments.get(at + 1));
             arguments.subList(at, at + 2).clear();
         }
-        int records = arguments.isEmpty() ? (memory ? MEMORY_CHECK_RECORDS : 200_000)
+        int records = arguments.isEmpty() ? (memory ? MEMORY_CHECK_RECORDS : enrichers ? 20_000 : 200_000)
                 : Integer.parseInt(arguments.get(0).replace("_", ""));
         int status = 0;
         try {
@@ -63,6 +65,8 @@ public final class Benchmark {
             Benchmark benchmark = new Benchmark(records, out, authorHits);
             if (memory) {
                 benchmark.memoryCheck();
+            } else if (enrichers) {
+                EnrichersComparison.run(records);
             } else if (dataFluxOnly) {
                 benchmark.dataFluxOnly();
             } else {

@@ -70,11 +70,7 @@ final class MinimalEnrichment implements AutoCloseable {
         this.redis = PipelineProbe.redis();
         this.mysql = DriverManager.getConnection(jdbc, TestServers.mariaDb().username(), TestServers.mariaDb().password());
         this.authors = authors;
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.sha256 = sha256();
     }
 
     static Map<String, Optional<Map<String, Object>>> newAuthorCache() {
@@ -86,11 +82,7 @@ final class MinimalEnrichment implements AutoCloseable {
         List<Map<String, Object>> posts = new ArrayList<>(payloads.size());
         Set<String> authorIds = new LinkedHashSet<>();
         for (byte[] payload : payloads) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> post = JSON.readValue(payload, LinkedHashMap.class);
-            clean(post);
-            derive(post);
-            validate(post);
+            Map<String, Object> post = prepare(payload, sha256);
             authorIds.add((String) post.get("author_id"));
             posts.add(post);
         }
@@ -103,6 +95,31 @@ final class MinimalEnrichment implements AutoCloseable {
             enriched.add(toPost(post, sourceIds.get(i)));
         }
         return enriched;
+    }
+
+    /** A post parsed, cleaned, derived and checked: everything but its author's profile. */
+    static Map<String, Object> prepare(byte[] payload, MessageDigest sha256) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> post = JSON.readValue(payload, LinkedHashMap.class);
+        clean(post);
+        derive(post, sha256);
+        validate(post);
+        return post;
+    }
+
+    /** What a post by an author nobody knows becomes: its row and its JSON (the enrichers-only comparison). */
+    static Post withoutAuthor(byte[] payload, String sourceId, MessageDigest sha256) throws IOException {
+        Map<String, Object> post = prepare(payload, sha256);
+        post.put("author", null);
+        return toPost(post, sourceId);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void clean(Map<String, Object> post) {
@@ -152,7 +169,7 @@ final class MinimalEnrichment implements AutoCloseable {
         return out.toString();
     }
 
-    private void derive(Map<String, Object> post) {
+    private static void derive(Map<String, Object> post, MessageDigest sha256) {
         String title = post.get("title") instanceof String t ? t : "";
         String body = post.get("body") instanceof String b ? b : "";
         String text = title.isEmpty() ? body : title + "\n" + body;
@@ -209,7 +226,7 @@ final class MinimalEnrichment implements AutoCloseable {
         post.put("mentions", new ArrayList<>(mentions));
         post.put("links", new ArrayList<>(links));
         post.put("word_count", words);
-        post.put("content_hash", contentHash(title, body));
+        post.put("content_hash", contentHash(title, body, sha256));
     }
 
     /** The end of a run of letters, digits and _ (and dots, for a mention) from {@code from}. */
@@ -225,7 +242,7 @@ final class MinimalEnrichment implements AutoCloseable {
         return end;
     }
 
-    private String contentHash(String title, String body) {
+    private static String contentHash(String title, String body, MessageDigest sha256) {
         String canonical = normalise(title.toLowerCase(Locale.ROOT)) + "\n" + normalise(body.toLowerCase(Locale.ROOT));
         return HexFormat.of().formatHex(sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));
     }

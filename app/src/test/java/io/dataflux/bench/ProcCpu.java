@@ -47,14 +47,18 @@ final class ProcCpu {
     /** utime + stime of one process in ticks, or -1 when it is gone. */
     static long ticks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-            // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields[0] is field 3 (state): utime is field 14, stime field 15
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException gone) {
             return -1;
         }
+    }
+
+    /** utime + stime of a {@code stat} line (a process's or a thread's). */
+    private static long cpuTicks(String stat) {
+        // the command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is field 3 (state): utime is field 14, stime field 15
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** The JVM thread groups the report shows apart: what compiling and collecting cost beside the pipeline's work. */
@@ -64,8 +68,9 @@ final class ProcCpu {
     /**
      * utime + stime of a JVM's JIT compiler threads (C1 and C2) and of its garbage collector's (GC workers, G1's
      * concurrent and refinement threads, and the VM thread that runs the pauses), from {@code /proc/<pid>/task}, in
-     * ticks. JDK 17 keeps at least one compiler thread of each kind and never ends GC threads, so the difference of two
-     * snapshots is what those threads used in between.
+     * ticks. The difference of two snapshots is what those threads used in between, less what a thread that ended in
+     * between had used: JDK 17 never ends GC threads, but ends idle compiler threads beyond the first of each kind
+     * (none on 2 cores, where there is one of each), so on a larger machine the JIT figure is a lower bound.
      */
     static Map<String, Long> jvmThreads(long pid) {
         Map<String, Long> ticks = new LinkedHashMap<>();
@@ -80,8 +85,7 @@ final class ProcCpu {
                             : name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread") ? GC
                             : null;
                     if (group != null) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks.merge(group, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                        ticks.merge(group, cpuTicks(stat), Long::sum);
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended between the listing and the read

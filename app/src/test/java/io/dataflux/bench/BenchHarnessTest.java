@@ -50,6 +50,18 @@ class BenchHarnessTest {
     }
 
     @Test
+    void splitsAJvmsCpuIntoItsJitCompilersAndItsGarbageCollector() {
+        long pid = ProcessHandle.current().pid();
+        Map<String, Long> threads = ProcCpu.jvmThreads(pid);
+
+        // by now this JVM has compiled JUnit's and the test servers' code (the GC may not have run yet)
+        assertThat(threads).containsOnlyKeys(ProcCpu.JIT, ProcCpu.GC);
+        assertThat(threads.get(ProcCpu.JIT)).isPositive();
+        assertThat(threads.get(ProcCpu.JIT) + threads.get(ProcCpu.GC)).isLessThanOrEqualTo(ProcCpu.ticks(pid));
+        assertThat(ProcCpu.jvmThreads(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void findsRedisAndMariaDbAmongThisJvmsChildProcessesByName() throws Exception {
         long redis = BenchServers.descendant(BenchServers.REDIS).orElseThrow();
         long mariaDb = BenchServers.descendant(BenchServers.MARIADB).or(() -> BenchServers.descendant("mysqld")).orElseThrow();

@@ -222,7 +222,10 @@ final class Ceilings {
                 : jdbc + (jdbc.contains("?") ? "&" : "?") + "rewriteBatchedStatements=true";
     }
 
-    /** Plain producer with the pipeline's settings (acks=all, idempotent, lz4, linger 5 ms, 256 KB batches), JSON keyed by post id. */
+    /**
+     * Plain producer with the pipeline's settings (acks=all, idempotent, lz4, linger 5 ms, 256 KB batches), JSON keyed
+     * by post id.
+     */
     Measurement kafkaProducer() throws Exception {
         String topic = "bench-" + runId + "-ceiling";
         List<ProducerRecord<String, byte[]>> messages = new ArrayList<>(enriched.size());

@@ -168,12 +168,15 @@ final class StreamQueue extends RedisQueue {
         for (int i = 2; i < reply.size(); i++) {
             List<?> entry = (List<?>) reply.get(i);
             String id = string((byte[]) entry.get(0));
-            boolean oversized = entry.get(4) instanceof List<?> flat && flat.isEmpty();
+            // {} when oversized, the fields, or 0 when the script left them for one XRANGE of the batch
+            boolean oversized = false;
             Map<byte[], byte[]> fields = null;
-            if (entry.get(4) instanceof List<?> flat && !oversized) {
-                fields = flatToMap(flat);
-            } else if (!oversized) {
+            if (!(entry.get(4) instanceof List<?> flat)) {
                 unread.add(id);
+            } else if (flat.isEmpty()) {
+                oversized = true;
+            } else {
+                fields = flatToMap(flat);
             }
             String digest = string((byte[]) entry.get(5));
             entries.add(new RawEntry(id, fields, null, ((Number) entry.get(1)).longValue(),

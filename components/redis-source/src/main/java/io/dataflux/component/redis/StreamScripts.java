@@ -32,8 +32,9 @@ final class StreamScripts {
      * string it is given). 'new' takes each entry with XREADGROUP COUNT 1 and measures it: the entry that does not
      * fit is given back (XACK, and the group's last-delivered id and read counter set back), so it comes first in
      * the next batch, never delivered twice; its fields are not returned (0 instead): the caller reads the batch with
-     * one XRANGE from its first to its last id, which costs Redis less than returning them from Lua. 'own'/'claim' measure each pending entry with XRANGE before taking it
-     * (XCLAIM JUSTID with the delivery count raised as XREADGROUP does, one call per count). Failure counts are read
+     * one XRANGE from its first to its last id, which costs Redis less than returning them from Lua. 'own'/'claim'
+     * measure each pending entry with XRANGE before taking it (XCLAIM JUSTID with the delivery count raised as
+     * XREADGROUP does, one call per count). Failure counts are read
      * (HMGET) only when the failures hash exists. An entry larger than the record limit is returned without its
      * fields (id, size, and the payload's SHA-1 when larger than ARGV[10]), always alone in its batch. An entry
      * deleted while pending is acknowledged. Returns cursor, complete (1: no more pending entries), then per entry

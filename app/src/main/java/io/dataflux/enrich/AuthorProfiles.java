@@ -3,6 +3,7 @@ package io.dataflux.enrich;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Header;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 
 /**
  * The steps of the batch author lookup (routes/authors.camel.yaml): the distinct authors of a batch are looked up once
@@ -65,16 +69,18 @@ public final class AuthorProfiles implements CamelContextAware {
     /** One pipelined HGETALL for every id still missing. */
     public AuthorLookup fromRedis(AuthorLookup lookup) {
         List<String> ids = lookup.missing();
-        List<Object> hashes;
+        List<Response<Map<byte[], byte[]>>> hashes = new ArrayList<>(ids.size());
         try (RedisConnection connection = connectionFactory().getConnection()) {
-            connection.openPipeline();
+            // Jedis's own pipeline: Spring Data Redis's pipeline builds a proxy per queued command
+            Pipeline pipeline = ((Jedis) connection.getNativeConnection()).pipelined();
             for (String id : ids) {
-                connection.hashCommands().hGetAll((redisKeyPrefix + id).getBytes(StandardCharsets.UTF_8));
+                hashes.add(pipeline.hgetAll((redisKeyPrefix + id).getBytes(StandardCharsets.UTF_8)));
             }
-            hashes = connection.closePipeline();
+            pipeline.sync();
         }
         for (int i = 0; i < ids.size(); i++) {
-            if (hashes.get(i) instanceof Map<?, ?> hash && !hash.isEmpty()) {
+            Map<byte[], byte[]> hash = hashes.get(i).get();
+            if (!hash.isEmpty()) {
                 lookup.fetched(ids.get(i), AuthorProfile.normalise(decode(hash)));
             }
         }
@@ -102,14 +108,11 @@ public final class AuthorProfiles implements CamelContextAware {
         return lookup;
     }
 
-    private static Map<String, String> decode(Map<?, ?> hash) {
-        Map<String, String> fields = new java.util.HashMap<>();
-        hash.forEach((field, value) -> fields.put(text(field), text(value)));
+    private static Map<String, String> decode(Map<byte[], byte[]> hash) {
+        Map<String, String> fields = new HashMap<>();
+        hash.forEach((field, value) -> fields.put(new String(field, StandardCharsets.UTF_8),
+                new String(value, StandardCharsets.UTF_8)));
         return fields;
-    }
-
-    private static String text(Object value) {
-        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     private RedisConnectionFactory connectionFactory() {

@@ -1,5 +1,7 @@
 package io.dataflux.enrich;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -44,10 +46,35 @@ public final class PostParser implements Processor {
             throw new RejectedRecordException(RejectReason.TOO_LARGE, null,
                     "record is " + raw.length + " bytes, more than the limit of " + maxRecordBytes);
         }
-        String text = decodeStrictly(raw);
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-            text = text.substring(1); // a byte order mark some exporters write first: not part of the JSON
+        requireUtf8(raw);
+        int start = startsWithByteOrderMark(raw) ? 3 : 0; // a mark some exporters write first: not part of the JSON
+        int first = start;
+        while (first < raw.length && isJsonWhitespace(raw[first])) {
+            first++;
         }
+        if (first == raw.length || raw[first] != '{' || hasZeroByte(raw, start, 4)) {
+            // not an object, or bytes Jackson would take for UTF-16 or UTF-32 (it guesses from zeros in the first
+            // four): parsed as text, which says exactly what is wrong
+            return parseText(new String(raw, start, raw.length - start, StandardCharsets.UTF_8));
+        }
+        try {
+            // the bytes as they are: no text decoded for Jackson to copy again
+            @SuppressWarnings("unchecked")
+            Map<String, Object> post = MAPPER.readValue(raw, start, raw.length - start, LinkedHashMap.class);
+            return post;
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a byte array does no I/O
+        }
+    }
+
+    private static RejectedRecordException malformed(JsonProcessingException e) {
+        return new RejectedRecordException(RejectReason.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage()
+                + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+    }
+
+    private static Map<String, Object> parseText(String text) {
         if (!text.stripLeading().startsWith("{")) {
             throw notAnObject(text);
         }
@@ -56,8 +83,7 @@ public final class PostParser implements Processor {
             Map<String, Object> post = MAPPER.readValue(text, LinkedHashMap.class);
             return post;
         } catch (JsonProcessingException e) {
-            throw new RejectedRecordException(RejectReason.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+            throw malformed(e);
         }
     }
 
@@ -72,19 +98,49 @@ public final class PostParser implements Processor {
         }
     }
 
-    private static String decodeStrictly(byte[] raw) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+    /**
+     * Throws INVALID_UTF8 with the offset of the first malformed byte. Decodes through a small buffer of the thread's,
+     * kept for the next record: the text itself is not needed, Jackson reads the bytes.
+     */
+    private static void requireUtf8(byte[] raw) {
+        Utf8Check check = UTF8_CHECK.get();
+        CharsetDecoder decoder = check.decoder().reset();
         ByteBuffer in = ByteBuffer.wrap(raw);
-        CharBuffer out = CharBuffer.allocate(raw.length); // UTF-8 never yields more chars than bytes
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isError()) {
-            throw new RejectedRecordException(RejectReason.INVALID_UTF8, null,
-                    "invalid UTF-8: " + result.length() + " malformed byte(s) at offset " + in.position());
+        CharBuffer out = check.buffer();
+        CoderResult result;
+        do {
+            out.clear();
+            result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                throw new RejectedRecordException(RejectReason.INVALID_UTF8, null,
+                        "invalid UTF-8: " + result.length() + " malformed byte(s) at offset " + in.position());
+            }
+        } while (result.isOverflow());
+    }
+
+    private record Utf8Check(CharsetDecoder decoder, CharBuffer buffer) {
+    }
+
+    private static final ThreadLocal<Utf8Check> UTF8_CHECK = ThreadLocal.withInitial(() -> new Utf8Check(
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT),
+            CharBuffer.allocate(8192)));
+
+    private static boolean startsWithByteOrderMark(byte[] raw) {
+        return raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF;
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    private static boolean hasZeroByte(byte[] raw, int from, int count) {
+        for (int i = from; i < Math.min(raw.length, from + count); i++) {
+            if (raw[i] == 0) {
+                return true;
+            }
         }
-        decoder.flush(out);
-        return out.flip().toString();
+        return false;
     }
 
     public int getMaxRecordBytes() {

@@ -18,11 +18,14 @@ import io.dataflux.enrich.EnrichedPost;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The steps of the batch author lookup (routes/authors.camel.yaml): the distinct authors of a batch are looked up once
@@ -32,6 +35,8 @@ import redis.clients.jedis.Response;
  * and is retried, it does not turn into "no profile".
  */
 public final class AuthorProfiles implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthorProfiles.class);
 
     /** A cached answer: a profile, or null for an author no store knows. */
     private record Answer(Map<String, Object> profile) {
@@ -79,7 +84,16 @@ public final class AuthorProfiles implements CamelContextAware {
             pipeline.sync();
         }
         for (int i = 0; i < ids.size(); i++) {
-            Map<byte[], byte[]> hash = hashes.get(i).get();
+            Map<byte[], byte[]> hash;
+            try {
+                hash = hashes.get(i).get();
+            } catch (JedisDataException notAHash) {
+                // someone else's data under our prefix (WRONGTYPE): Redis has no profile for this author, MySQL may;
+                // failing the batch would fail every batch by this author, and dead-letter good posts in the end
+                LOG.warn("Redis key {}{} is not a hash of an author's profile ({}); the author is looked up in MySQL",
+                        redisKeyPrefix, ids.get(i), notAHash.getMessage());
+                continue;
+            }
             if (!hash.isEmpty()) {
                 lookup.fetched(ids.get(i), AuthorProfile.normalise(decode(hash)));
             }

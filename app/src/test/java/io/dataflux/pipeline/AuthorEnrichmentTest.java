@@ -121,6 +121,27 @@ class AuthorEnrichmentTest extends DataFluxCamelTest {
     }
 
     @Test
+    void aKeyOfAnotherTypeUnderTheAuthorPrefixFallsBackToMySqlWithoutFailingTheBatch() {
+        // another application's data where a profile would be: a string and a list
+        try (Jedis redis = TestServers.redis().client()) {
+            redis.set("author:" + run + "-s", "not a profile");
+            redis.rpush("author:" + run + "-l", "a", "b");
+            redis.hset("author:" + run + "-r", Map.of("author_id", run + "-r", "display_name", "Ren"));
+        }
+        template.sendBody("direct:add-author", Map.of("id", run + "-s", "name", "Sam"));
+
+        EnrichedBatch batch = template.requestBody("direct:enrich",
+                List.of(postBy("s", 1), postBy("l", 1), postBy("r", 1)), EnrichedBatch.class);
+
+        assertThat(batch.posts()).hasSize(3);
+        assertThat(authorOf(batch, "s").get("author")).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("display_name", "Sam");
+        assertThat(authorOf(batch, "l")).containsEntry("author", null);
+        assertThat(authorOf(batch, "r").get("author")).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("display_name", "Ren");
+    }
+
+    @Test
     void oneRedisReadAndOneQueryPerBatchAndUnknownAuthorsAreRemembered() {
         // 400 posts by 40 authors: 10 in Redis, 10 only in MySQL, 20 nobody knows (a fresh crawl)
         try (Jedis redis = TestServers.redis().client()) {

@@ -134,6 +134,8 @@ final class Ceilings {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             warmUp(jdbc);
+            long benchPid = pids.get(BenchServers.BENCH);
+            Map<String, Long> threadsBefore = ProcCpu.jvmThreads(benchPid);
             Bench.Interval clock = Bench.Interval.start(pids);
             List<Future<?>> parts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -155,8 +157,13 @@ final class Ceilings {
             for (Future<?> part : parts) {
                 part.get();
             }
+            // what of the bench JVM's CPU went to its JIT and its collector (the output it keeps for the next ceilings)
+            Map<String, Double> split = ProcCpu.seconds(threadsBefore, ProcCpu.jvmThreads(benchPid));
+            String jvmSplit = String.format(Locale.ROOT, "bench JVM's JIT %.0f and GC %.0f CPU-µs per record",
+                    split.getOrDefault(ProcCpu.JIT, 0.0) * 1e6 / records.size(),
+                    split.getOrDefault(ProcCpu.GC, 0.0) * 1e6 / records.size());
             Measurement m = clock.end("ceiling", "enrichment (minimal, all cores)", records.size(), bytes,
-                    threads + " threads, " + enrichmentWarmUp + ", batches of " + BATCH + ", Jackson + jsoup + hand-written scans, authors per batch "
+                    threads + " threads, " + enrichmentWarmUp + " (" + jvmSplit + "), batches of " + BATCH + ", Jackson + jsoup + hand-written scans, authors per batch "
                             + "(pipelined HGETALL, SELECT ... IN), each post to JSON once");
             enriched = new ArrayList<>(records.size());
             for (List<MinimalEnrichment.Post> batch : out) {

@@ -36,7 +36,7 @@ class PostUpsertTest extends DataFluxCamelTest {
                         .to("direct:enrich")
                         .to("direct:sink-mysql");
                 from("direct:select").routeId("test-select-posts")
-                        .to("sql:SELECT id, title, body, hashtags, extra, created_at, word_count FROM posts"
+                        .to("sql:SELECT id, title, body, hashtags, extra, created_at, word_count, author FROM posts"
                             + " WHERE id LIKE :#prefix ORDER BY id?dataSource=#dataSource");
             }
         };
@@ -45,9 +45,9 @@ class PostUpsertTest extends DataFluxCamelTest {
     private static final long STREAM_START = System.currentTimeMillis();
     private int sequence;
 
-    /** A record as the crawler writes it, with a field that has no column of its own. */
+    /** A record as the crawler writes it, by an author no store knows, with a field that has no column of its own. */
     private SourceRecord post(String id, String title, String body) {
-        String json = "{\"id\":\"" + run + "-" + id + "\",\"author_id\":\"u-1\",\"title\":\"" + title
+        String json = "{\"id\":\"" + run + "-" + id + "\",\"author_id\":\"" + run + "-nobody\",\"title\":\"" + title
                 + "\",\"body\":\"" + body + "\",\"created_at\":\"2026-11-24T12:00:00.250+02:00\",\"lang\":\"fr\"}";
         // stream entry ids: of two versions with the same created_at, the later entry wins (PostVersion)
         return new SourceRecord(STREAM_START + "-" + sequence++, json.getBytes(StandardCharsets.UTF_8));
@@ -75,6 +75,7 @@ class PostUpsertTest extends DataFluxCamelTest {
         assertThat(a.get("created_at")).as("12:00:00.250+02:00 in UTC, milliseconds kept")
                 .isEqualTo(LocalDateTime.of(2026, 11, 24, 10, 0, 0, 250_000_000));
         assertThat(a.get("word_count")).isEqualTo(6);
+        assertThat(a.get("author")).as("an unknown author is SQL NULL, not the JSON text null").isNull();
     }
 
     @Test

@@ -142,14 +142,7 @@ final class Ceilings {
                 int part = t;
                 parts.add(pool.submit(() -> {
                     for (int b = part; b < batches.size(); b += threads) {
-                        List<GeneratedRecord> batch = batches.get(b);
-                        List<byte[]> payloads = new ArrayList<>(batch.size());
-                        List<String> sourceIds = new ArrayList<>(batch.size());
-                        for (int i = 0; i < batch.size(); i++) {
-                            payloads.add(batch.get(i).payload());
-                            sourceIds.add("0-" + (b * BATCH + i));
-                        }
-                        out[b] = workers.get(part).enrich(payloads, sourceIds);
+                        out[b] = enrich(workers.get(part), batches.get(b), b * BATCH);
                     }
                     return null;
                 }));
@@ -195,13 +188,7 @@ final class Ceilings {
                 long processBefore = ProcCpu.ticks(pid);
                 long jitBefore = ProcCpu.jvmThreads(pid).getOrDefault(ProcCpu.JIT, 0L);
                 for (int from = 0; from < sample.size(); from += BATCH) {
-                    List<byte[]> payloads = new ArrayList<>();
-                    List<String> sourceIds = new ArrayList<>();
-                    for (GeneratedRecord record : sample.subList(from, Math.min(sample.size(), from + BATCH))) {
-                        payloads.add(record.payload());
-                        sourceIds.add("0-" + sourceIds.size());
-                    }
-                    warm.enrich(payloads, sourceIds);
+                    enrich(warm, sample.subList(from, Math.min(sample.size(), from + BATCH)), from);
                 }
                 long process = Math.max(1, ProcCpu.ticks(pid) - processBefore);
                 jitShare = (double) (ProcCpu.jvmThreads(pid).getOrDefault(ProcCpu.JIT, 0L) - jitBefore) / process;
@@ -210,6 +197,18 @@ final class Ceilings {
         } while (jitShare >= 0.1 && System.nanoTime() < deadline);
         enrichmentWarmUp = String.format(Locale.ROOT, "warmed up over %d pass(es) of %,d records, the JIT at %.0f %% "
                 + "of the last pass's CPU", passes, sample.size(), jitShare * 100);
+    }
+
+    /** A batch through the minimal enrichment, its records numbered from {@code first} as stream entries 0-n. */
+    private static List<MinimalEnrichment.Post> enrich(MinimalEnrichment worker, List<GeneratedRecord> batch, int first)
+            throws Exception {
+        List<byte[]> payloads = new ArrayList<>(batch.size());
+        List<String> sourceIds = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            payloads.add(batch.get(i).payload());
+            sourceIds.add("0-" + (first + i));
+        }
+        return worker.enrich(payloads, sourceIds);
     }
 
     /** Plain JDBC: the upsert on multi-row batches of 500 (rewriteBatchedStatements), rows in key order, 1 connection. */

@@ -34,10 +34,9 @@ final class StreamScripts {
      * the next batch, never delivered twice; its fields are not returned (0 instead): the caller reads the batch with
      * one XRANGE from its first to its last id, which costs Redis less than returning them from Lua. 'own'/'claim'
      * measure each pending entry with XRANGE before taking it (XCLAIM JUSTID with the delivery count raised as
-     * XREADGROUP does, one call per count). Failure counts are read
-     * (HMGET) only when the failures hash exists. An entry larger than the record limit is returned without its
-     * fields (id, size, and the payload's SHA-1 when larger than ARGV[10]), always alone in its batch. An entry
-     * deleted while pending is acknowledged. Returns cursor, complete (1: no more pending entries), then per entry
+     * XREADGROUP does, one call per count). Failure counts are read (HMGET) only when the failures hash exists. An
+     * entry larger than the record limit is returned without its fields (id, size, and the payload's SHA-1 when
+     * larger than ARGV[10]), always alone in its batch. An entry deleted while pending is acknowledged. Returns cursor, complete (1: no more pending entries), then per entry
      * {id, deliveries, record-caused failures, size, fields ({} when oversized, 0 for the caller to read), sha1 (''
      * unless needed)}.
      */
